@@ -1,0 +1,14 @@
+/** Runs pending migrations; reports each step (Kysely Migrator) and throws on the first failure. */
+import { Migrator } from 'kysely';
+import type { Db } from './index.js';
+import { migrationProvider } from './migrations/index.js';
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(`migration ${failed?.migrationName ?? '(before any step)'} failed on ${db.dialect}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,177 @@
+/**
+ * Database row types for Kysely. Timestamps are ISO-8601 UTC strings on both dialects
+ * (timestamptz on PostgreSQL is read back as ISO text, see index.ts), JSON is stored as text.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Id = Generated<number>;
+type Json = string;
+type Ts = string;
+
+export interface AssetsTable {
+  id: Id;
+  device_id: string | null;
+  agent_id: string | null;
+  hostname: string | null;
+  fqdn: string | null;
+  kind: string;
+  source_format: string;
+  os_name: string | null;
+  os_version: string | null;
+  os_full_name: string | null;
+  os_arch: string | null;
+  kernel_version: string | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  uuid: string | null;
+  macs: string | null;
+  ip_address: string | null;
+  tag: string | null;
+  /** active | blocked (PROLOG answers STOP) | merged (folded into merged_into_id) */
+  status: string;
+  merged_into_id: number | null;
+  user_agent: string | null;
+  software_count: number;
+  first_seen_at: Ts;
+  last_seen_at: Ts;
+  last_inventory_at: Ts | null;
+  updated_at: Ts;
+}
+
+export interface AssetIdentifiersTable {
+  asset_id: number;
+  kind: string;
+  value: string;
+}
+
+export interface AssetSoftwareTable {
+  id: Id;
+  asset_id: number;
+  name: string;
+  version: string | null;
+  publisher: string | null;
+  arch: string | null;
+  origin: string;
+  install_date: string | null;
+  source_package: string | null;
+  source_version: string | null;
+  extra: Json;
+}
+
+export interface AssetInterfacesTable {
+  id: Id;
+  asset_id: number;
+  name: string;
+  description: string | null;
+  mac: string | null;
+  ipv4: Json;
+  ipv6: Json;
+  mask: string | null;
+  gateway: string | null;
+  subnet: string | null;
+  type: string | null;
+  speed_mbps: number | null;
+  status: string | null;
+  mtu: number | null;
+  driver: string | null;
+  virtual: number;
+  extra: Json;
+}
+
+export interface AssetServicesTable {
+  id: Id;
+  asset_id: number;
+  name: string;
+  display_name: string | null;
+  state: string | null;
+  start_mode: string | null;
+  extra: Json;
+}
+
+export interface AssetVolumesTable {
+  id: Id;
+  asset_id: number;
+  mount: string;
+  device: string | null;
+  filesystem: string | null;
+  total_mb: number | null;
+  free_mb: number | null;
+  extra: Json;
+}
+
+export interface AssetSectionsTable {
+  asset_id: number;
+  section: string;
+  data: Json;
+  hash: string;
+  updated_at: Ts;
+}
+
+export interface AssetChangesTable {
+  id: Id;
+  asset_id: number;
+  changed_at: Ts;
+  kind: string;
+  subject: string;
+  old_value: string | null;
+  new_value: string | null;
+  receipt_id: number | null;
+}
+
+export interface AccountInfoTable {
+  asset_id: number;
+  key: string;
+  value: string;
+}
+
+export interface InventoryReceiptsTable {
+  id: Id;
+  received_at: Ts;
+  remote_address: string | null;
+  user_agent: string | null;
+  protocol: string;
+  query: string | null;
+  content_type: string | null;
+  encoding: string | null;
+  size_bytes: number;
+  inflated_bytes: number | null;
+  sha256: string;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+  device_id: string | null;
+  asset_id: number | null;
+  duration_ms: number | null;
+  /** The request body as received (still compressed), kept for the last N inventories per asset. */
+  payload: ColumnType<Buffer | null, Buffer | null, Buffer | null>;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Ts;
+  last_used_at: Ts | null;
+  revoked_at: Ts | null;
+}
+
+export interface Database {
+  assets: AssetsTable;
+  asset_identifiers: AssetIdentifiersTable;
+  asset_software: AssetSoftwareTable;
+  asset_interfaces: AssetInterfacesTable;
+  asset_services: AssetServicesTable;
+  asset_volumes: AssetVolumesTable;
+  asset_sections: AssetSectionsTable;
+  asset_changes: AssetChangesTable;
+  account_info: AccountInfoTable;
+  inventory_receipts: InventoryReceiptsTable;
+  api_tokens: ApiTokensTable;
+}
+
+export type AssetRow = Selectable<AssetsTable>;
+export type NewAsset = Insertable<AssetsTable>;
+export type SoftwareRow = Selectable<AssetSoftwareTable>;
+export type ReceiptRow = Selectable<InventoryReceiptsTable>;
