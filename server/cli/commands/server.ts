@@ -1,0 +1,31 @@
+/** `vigie server`: HTTP (agents, API), with migrations applied at start. */
+import type { CliCommand } from '../types.js';
+import { buildApp } from '../../http/app.js';
+import { openContext } from '../context.js';
+
+export const serverCommand: CliCommand = {
+  id: 'server',
+  describe: 'run the Vigie server (agent endpoints, REST API)',
+  register(program) {
+    program
+      .command('server')
+      .description(this.describe)
+      .option('--config <file>', 'configuration file (default ./vigie.yaml when present)')
+      .option('--host <host>', 'listen address (server.host)')
+      .option('--port <port>', 'listen port (server.port, default 8080)')
+      .action(async (opts: { config?: string; host?: string; port?: string }) => {
+        const { config, db } = await openContext(opts, { 'server.host': opts.host, 'server.port': opts.port });
+        const app = await buildApp(config, { db });
+        const stop = async (signal: string) => {
+          app.log.info({ signal }, 'shutting down');
+          await app.close();
+          await db.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop('SIGINT'));
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        const address = await app.listen({ host: config.server.host, port: config.server.port });
+        app.log.info({ address, db: db.dialect }, 'vigie server listening');
+      });
+  },
+};

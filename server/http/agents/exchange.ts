@@ -1,0 +1,49 @@
+/**
+ * What every agent request shares, whatever the protocol: the raw body, its decoding under caps, and the
+ * receipt draft recorded for it (accepted, rejected with reason, or answered).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { VigieConfig } from '../../config/schema.js';
+import type { ReceiptDraft } from '../../db/repositories/inventory.js';
+import type { ParseLimits } from '../../inventory/formats/types.js';
+import { decodeBody, type DecodedBody } from '../../inventory/decode.js';
+
+/** A rejected body is kept for diagnosis only up to this size (attackers choose the size of what we store). */
+const MAX_KEPT_REJECTED = 1024 * 1024;
+
+export function limitsOf(cfg: VigieConfig['agents']): ParseLimits {
+  return { maxDepth: cfg.maxDepth, maxElements: cfg.maxElements, maxFieldBytes: cfg.maxFieldBytes, maxSoftware: cfg.maxSoftware };
+}
+
+export function receiptDraft(req: FastifyRequest, body: Buffer, protocol: ReceiptDraft['protocol']): ReceiptDraft {
+  return {
+    receivedAt: new Date().toISOString(),
+    remoteAddress: req.ip,
+    userAgent: req.headers['user-agent'] ?? null,
+    protocol,
+    query: null,
+    contentType: req.headers['content-type'] ?? null,
+    encoding: null,
+    sizeBytes: body.length,
+    inflatedBytes: null,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    deviceId: null,
+    payload: body,
+  };
+}
+
+export function forRejection(r: ReceiptDraft): ReceiptDraft {
+  return r.payload && r.payload.length > MAX_KEPT_REJECTED ? { ...r, payload: null } : r;
+}
+
+export function decode(body: Buffer, receipt: ReceiptDraft, cfg: VigieConfig['agents']): DecodedBody {
+  const d = decodeBody(body, cfg.maxInflatedBytes);
+  receipt.encoding = d.encoding;
+  receipt.inflatedBytes = d.inflatedBytes;
+  return d;
+}
+
+export function bodyOf(req: FastifyRequest): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}

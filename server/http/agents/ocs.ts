@@ -1,0 +1,85 @@
+/**
+ * The OCS Inventory NG protocol (also spoken by FusionInventory 2.x): one POST URL, zlib-compressed XML
+ * REQUEST/QUERY messages, REPLY answers as the OCS server 2.x gives them (shared/corpus/agents/protocol.md).
+ * Replies use the request's encoding: FusionInventory with --no-compression cannot read a zlib reply.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { VigieError } from '../../../common/errors.js';
+import { assetStatus, touchAsset, type ReceiptDraft } from '../../db/repositories/inventory.js';
+import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
+import { deviceIdLooksValid, inventoryFromMessage, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
+import type { AgentContext } from './context.js';
+import { limitsOf } from './exchange.js';
+
+const XML_DECL = "<?xml version='1.0' encoding='UTF-8'?>\n";
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+
+function sendXml(reply: FastifyReply, encoding: BodyEncoding, xml: string | null): FastifyReply {
+  reply.header('Cache-Control', 'no-cache');
+  if (xml === null) return reply.code(200).send(''); // what OCS answers to DOWNLOAD/SNMP status messages
+  const body = encodeReply(XML_DECL + xml, encoding);
+  reply.header('Content-Type', encoding === 'plain' ? 'application/xml' : 'application/x-compressed');
+  return reply.code(200).send(body);
+}
+
+export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: FastifyReply, text: string, receipt: ReceiptDraft): Promise<FastifyReply> {
+  const encoding = (receipt.encoding ?? 'zlib') as BodyEncoding;
+  const msg = parseOcsMessage(text, limitsOf(ctx.config.agents));
+  receipt.query = msg.query;
+  receipt.deviceId = msg.deviceId;
+  const needDeviceId = () => {
+    if (!msg.deviceId || !deviceIdLooksValid(msg.deviceId)) {
+      throw new VigieError('INVENTORY_BAD_DEVICEID', `${msg.query} rejected: expected DEVICEID like host-YYYY-MM-DD-HH-MM-SS, found ${msg.deviceId === null ? 'none' : JSON.stringify(msg.deviceId.slice(0, 100))}`);
+    }
+    return msg.deviceId;
+  };
+
+  switch (msg.query) {
+    case 'PROLOG': {
+      const known = await assetStatus(ctx.db.kysely, needDeviceId());
+      if (known) await touchAsset(ctx.db.kysely, known.id, receipt.receivedAt);
+      await ctx.ingestor.answered(receipt, known?.id ?? null);
+      const response = known?.status === 'blocked' ? 'STOP' : 'SEND';
+      return sendXml(reply, encoding, `<REPLY><RESPONSE>${response}</RESPONSE><PROLOG_FREQ>${ctx.config.agents.prologFreqHours}</PROLOG_FREQ></REPLY>`);
+    }
+    case 'INVENTORY': {
+      const deviceId = needDeviceId();
+      const known = await assetStatus(ctx.db.kysely, deviceId);
+      if (known?.status === 'blocked') {
+        throw new VigieError('AGENT_UNAUTHORIZED', `inventory refused: device ${deviceId} is blocked by an administrator`, { httpStatus: 403 });
+      }
+      const inventory = inventoryFromMessage(msg, { limits: limitsOf(ctx.config.agents), userAgent: receipt.userAgent });
+      const started = performance.now();
+      const res = await ctx.ingestor.ingest(inventory, receipt);
+      ctx.metrics.ingestSeconds.observe({ protocol: 'ocs' }, (performance.now() - started) / 1000);
+      req.log.info({ assetId: res.assetId, deviceId, created: res.created, changes: res.changes, software: inventory.software.length }, 'inventory accepted');
+      if (res.accountUpdate) {
+        const info = res.accountUpdate.map((a) => `<ACCOUNTINFO><KEYNAME>${escapeXml(a.key)}</KEYNAME><KEYVALUE>${escapeXml(a.value)}</KEYVALUE></ACCOUNTINFO>`).join('');
+        return sendXml(reply, encoding, `<REPLY><RESPONSE>ACCOUNT_UPDATE</RESPONSE>${info}</REPLY>`);
+      }
+      return sendXml(reply, encoding, '<REPLY><RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE></REPLY>');
+    }
+    case 'DOWNLOAD':
+    case 'SNMP':
+    case 'NOTIFY': {
+      // Package status, agent-side SNMP scan results, IP-change notices: acknowledged as the OCS server does.
+      const known = msg.deviceId ? await assetStatus(ctx.db.kysely, msg.deviceId) : null;
+      await ctx.ingestor.answered({ ...receipt, payload: null }, known?.id ?? null);
+      return sendXml(reply, encoding, null);
+    }
+    case 'UPDATE':
+      await ctx.ingestor.answered(receipt, null);
+      return sendXml(reply, encoding, '<REPLY><RESPONSE>NO_UPDATE</RESPONSE></REPLY>');
+    case 'SNMPQUERY':
+    case 'NETDISCOVERY':
+    case 'SYSTEM':
+      // FusionInventory network tasks: acknowledged so the agent logs no error (network devices: see docs).
+      await ctx.ingestor.answered(receipt, null);
+      return sendXml(reply, encoding, '<REPLY></REPLY>');
+    default:
+      throw new VigieError('INVENTORY_UNKNOWN_QUERY', `request rejected: expected QUERY PROLOG, INVENTORY, DOWNLOAD, SNMP, UPDATE, NOTIFY, SNMPQUERY or NETDISCOVERY, found ${JSON.stringify(msg.query.slice(0, 60))}`);
+  }
+}

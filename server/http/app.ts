@@ -1,0 +1,91 @@
+/**
+ * buildApp(config, deps) → Fastify: agent endpoints, the REST API under /api/v1 (bearer tokens, OpenAPI at
+ * /api/openapi.json, docs at /api/docs), /healthz and /metrics. One error handler maps VigieError to
+ * `{ error: { code, message, details } }`; unknown errors become 500 with the request id, message hidden.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { VigieError, isVigieError } from '../../common/errors.js';
+import type { VigieConfig } from '../config/schema.js';
+import type { Db } from '../db/index.js';
+import { verifyToken } from '../db/repositories/tokens.js';
+import { Ingestor } from '../inventory/ingest.js';
+import { agentRoutes } from './agents/index.js';
+import { assetRoutes } from './api/assets.js';
+import { fleetRoutes } from './api/fleet.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface AppDeps {
+  db: Db;
+  ingestor?: Ingestor;
+  metrics?: Metrics;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const VERSION = '0.1.0';
+
+export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<FastifyInstance> {
+  const https = config.server.tlsCert && config.server.tlsKey
+    ? { https: { cert: readFileSync(config.server.tlsCert), key: readFileSync(config.server.tlsKey) } }
+    : {};
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.server.logLevel, redact: ['req.headers.authorization'] },
+    trustProxy: config.server.trustedProxies.length ? config.server.trustedProxies : false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    // Agents post every few seconds fleet-wide: one line per outcome (handlers log it), not two per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    keepAliveTimeout: 30_000,
+    ...https,
+  }) as unknown as FastifyInstance;
+  const metrics = deps.metrics ?? createMetrics();
+  const ingestor = deps.ingestor ?? new Ingestor(deps.db, config);
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (isVigieError(error)) {
+      return reply.code(error.httpStatus).send({ error: { code: error.code, message: error.message, details: error.details, requestId: req.id } });
+    }
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    const message = status < 500 ? error.message : `internal error; quote request id ${req.id} when reporting it`;
+    return reply.code(status).send({ error: { code: status < 500 ? 'API_BAD_REQUEST' : 'INTERNAL', message, requestId: req.id } });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Vigie API', version: VERSION, description: 'Asset inventory and vulnerability watch. Every route needs `Authorization: Bearer <token>` (`vigie token create`).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await deps.db.kysely.selectFrom('assets').select('id').limit(1).execute();
+      return { status: 'ok', version: VERSION, db: deps.db.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', db: deps.db.dialect });
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  await app.register(async (api) => {
+    api.setValidatorCompiler(() => () => true);
+    api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    api.addHook('onRequest', async (req) => {
+      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const token = m ? await verifyToken(deps.db.kysely, m[1]!) : null;
+      if (!token) throw new VigieError('API_UNAUTHORIZED', `expected "Authorization: Bearer <token>" with a valid token (vigie token create), found ${m ? 'an unknown or revoked token' : 'none'}`);
+    });
+    const ctx = { config, db: deps.db };
+    await assetRoutes(api, ctx);
+    await fleetRoutes(api, ctx);
+  }, { prefix: '/api/v1' });
+
+  await app.register(async (agents) => agentRoutes(agents, { config, db: deps.db, ingestor, metrics }));
+  return app;
+}

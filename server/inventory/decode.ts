@@ -1,0 +1,76 @@
+/**
+ * Agent request bodies: zlib (RFC 1950, OCS default), raw deflate, gzip (RFC 1952) or plain.
+ * The encoding is sniffed from the bytes, since agents mislabel it (OCS always sends application/x-compress).
+ * Decompression stops at a hard output cap (zip bombs); the text must be valid UTF-8.
+ */
+import { deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { VigieError } from '../../common/errors.js';
+
+export type BodyEncoding = 'zlib' | 'deflate' | 'gzip' | 'plain';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface DecodedBody {
+  text: string;
+  encoding: BodyEncoding;
+  inflatedBytes: number;
+}
+
+function sniff(buf: Buffer): BodyEncoding {
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
+  // zlib header: CM=8, and (CMF*256 + FLG) % 31 == 0
+  if (buf.length >= 2 && (buf[0]! & 0x0f) === 8 && ((buf[0]! << 8) | buf[1]!) % 31 === 0) return 'zlib';
+  const first = firstNonSpace(buf);
+  if (first === 0x3c /* < */ || first === 0x7b /* { */ || first === 0xef /* BOM */) return 'plain';
+  return 'deflate';
+}
+
+function firstNonSpace(buf: Buffer): number | undefined {
+  for (let i = 0; i < Math.min(buf.length, 64); i++) {
+    const b = buf[i]!;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+  }
+  return undefined;
+}
+
+export function decodeBody(buf: Buffer, maxInflatedBytes: number): DecodedBody {
+  if (buf.length === 0) throw new VigieError('INVENTORY_MALFORMED', 'request rejected: expected a body, found an empty one');
+  const encoding = sniff(buf);
+  let raw: Buffer;
+  try {
+    const opts = { maxOutputLength: maxInflatedBytes };
+    raw = encoding === 'zlib' ? inflateSync(buf, opts) : encoding === 'gzip' ? gunzipSync(buf, opts) : encoding === 'deflate' ? inflateRawSync(buf, opts) : buf;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_BUFFER_TOO_LARGE' || /Cannot create a Buffer larger|buffer.*too large/i.test(err.message)) {
+      throw new VigieError('INVENTORY_TOO_LARGE', `body rejected: expected at most ${maxInflatedBytes} bytes once decompressed (${encoding}), found more`);
+    }
+    throw new VigieError('INVENTORY_BAD_ENCODING', `body rejected: expected ${encoding === 'deflate' ? 'zlib, gzip, raw deflate or plain XML/JSON' : `a complete ${encoding} stream`}, found ${err.code === 'Z_BUF_ERROR' ? 'a truncated stream' : `undecodable bytes (${err.message})`}`);
+  }
+  if (encoding === 'plain' && raw.length > maxInflatedBytes) {
+    throw new VigieError('INVENTORY_TOO_LARGE', `body rejected: expected at most ${maxInflatedBytes} bytes, found ${raw.length}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new VigieError('INVENTORY_BAD_ENCODING', `body rejected: expected UTF-8 text after ${encoding} decoding, found invalid byte sequences`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text, encoding, inflatedBytes: raw.length };
+}
+
+/** Encodes a reply the way the request came: agents that sent plain text cannot read compressed replies. */
+export function encodeReply(text: string, encoding: BodyEncoding): Buffer {
+  const buf = Buffer.from(text, 'utf8');
+  switch (encoding) {
+    case 'plain':
+      return buf;
+    case 'gzip':
+      return gzipSync(buf);
+    case 'deflate':
+      return deflateRawSync(buf);
+    default:
+      return deflateSync(buf);
+  }
+}

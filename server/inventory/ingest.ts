@@ -1,0 +1,94 @@
+/**
+ * Ingest of one canonical inventory: identity → diff → one transaction (rows, changes, receipt).
+ * Parsing and validation happen before (formats/), so a rejected payload never touches the asset.
+ * Ingests of the same device are serialised in-process; across processes a unique device id plus one retry
+ * resolves two first inventories racing for the same new device.
+ */
+import type { Inventory } from '../../common/inventory/model.js';
+import { VigieError } from '../../common/errors.js';
+import type { VigieConfig } from '../config/schema.js';
+import type { Db } from '../db/index.js';
+import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { planIngest } from './diff.js';
+import { identityKeys, macsOf } from './identity.js';
+
+export interface IngestResult {
+  assetId: number;
+  receiptId: number;
+  created: boolean;
+  changes: number;
+  /** What the server holds for the agent's ACCOUNTINFO when it differs (OCS ACCOUNT_UPDATE), else null. */
+  accountUpdate: { key: string; value: string }[] | null;
+}
+
+class KeyedLock {
+  private tails = new Map<string, Promise<void>>();
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    this.tails.set(key, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}
+
+export class Ingestor {
+  private lock = new KeyedLock();
+  constructor(
+    private readonly db: Db,
+    private readonly config: Pick<VigieConfig, 'identity' | 'agents'>,
+  ) {}
+
+  async ingest(inv: Inventory, receipt: ReceiptDraft): Promise<IngestResult> {
+    return this.lock.run(inv.agent.deviceId, async () => {
+      try {
+        return await this.ingestOnce(inv, receipt);
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+        return this.ingestOnce(inv, receipt); // another node created the asset meanwhile: now identity finds it
+      }
+    });
+  }
+
+  private async ingestOnce(inv: Inventory, receipt: ReceiptDraft): Promise<IngestResult> {
+    const k = this.db.kysely;
+    const identity = identityKeys(inv, this.config.identity);
+    const found = await findAssetByIdentity(k, identity);
+    const prev = found ? await loadState(k, found.id) : null;
+    const plan = planIngest(prev, inv);
+    const now = receipt.receivedAt;
+    const res = await applyIngest(k, {
+      assetId: found?.id ?? null, inventory: inv, plan, identity, macs: macsOf(inv), receipt, keepPayloads: this.config.agents.keepPayloads, now,
+    });
+    let accountUpdate: IngestResult['accountUpdate'] = null;
+    if (!res.created) {
+      const held = await accountInfoOf(k, res.assetId);
+      const sent = new Map(inv.accountInfo.map((a) => [a.key, a.value]));
+      if (held.length && held.some((h) => sent.get(h.key) !== h.value)) accountUpdate = held;
+    }
+    return { assetId: res.assetId, receiptId: res.receiptId, created: res.created, changes: plan.changes.length, accountUpdate };
+  }
+
+  /** Records a payload that was refused, with its reason; the asset is untouched. */
+  async reject(receipt: ReceiptDraft, error: VigieError | Error): Promise<number> {
+    const code = error instanceof VigieError ? error.code : 'INTERNAL';
+    return insertReceipt(this.db.kysely, receipt, 'rejected', { code, message: error.message.slice(0, 2000) }, null);
+  }
+
+  /** Records a non-inventory exchange (PROLOG, CONTACT, DOWNLOAD status…) without its payload. */
+  async answered(receipt: ReceiptDraft, assetId: number | null): Promise<number> {
+    return insertReceipt(this.db.kysely, receipt, 'answered', null, assetId);
+  }
+}
