@@ -31,6 +31,7 @@ const xml = gunzipSync(readFileSync(join(SHARED, 'corpus/agents/exchanges/ocs-fu
 // ---- payloads -------------------------------------------------------------------------------------------
 const versionRe = /(<NAME>([^<]+)<\/NAME>\s*<PUBLISHER>[^<]*<\/PUBLISHER>\s*<VERSION>)([^<]+)(<\/VERSION>)/g;
 const pkgs = [...xml.matchAll(versionRe)].map((m) => m[2]!);
+const softwareCount = xml.split("<SOFTWARES>").length - 1;
 function device(i: number, generation: number) {
   const id = `bench${String(i).padStart(6, '0')}`;
   const deviceId = `${id}-2026-11-29-10-00-00`;
@@ -133,7 +134,7 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
-console.log(`ingest bench: ${N} devices × (PROLOG + INVENTORY of ${(xml.length / 1024).toFixed(0)} KB, ${pkgs.length} packages), C=${C}, db=${args.db}`);
+console.log(`ingest bench: ${N} devices × (PROLOG + INVENTORY of ${(xml.length / 1024).toFixed(0)} KB, ${softwareCount} packages), C=${C}, db=${args.db}`);
 let t = performance.now();
 const first = Array.from({ length: N }, (_, i) => device(i, 0));
 const update = Array.from({ length: N }, (_, i) => device(i, 1));
@@ -157,7 +158,7 @@ if (args.db === 'postgres') {
   dbUrl = `postgres://postgres@127.0.0.1:5432/${pgName}`;
 }
 const port = await freePort();
-const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/cli/main.ts'), 'server', '--host', '127.0.0.1', '--port', String(port)], {
+const server = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/cli/main.ts'), 'server', '--host', '127.0.0.1', '--port', String(port)], {
   cwd: dir,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, VIGIE_DB_URL: dbUrl, VIGIE_SERVER_LOG_LEVEL: 'warn', VIGIE_AGENTS_RATE_LIMIT_PER_MINUTE: '100000000', VIGIE_DB_POOL_SIZE: String(C + 4) },
@@ -179,7 +180,7 @@ const swRows = await db.kysely.selectFrom('asset_software').select((eb) => eb.fn
 const bumped = await db.kysely.selectFrom('asset_software').select((eb) => eb.fn.countAll<number>().as('n')).where('version', 'like', '%.1').where('version', 'like', '%+b%').executeTakeFirstOrThrow();
 await db.close();
 let lost = 0;
-for (const id of new Set([...r1.acked, ...r2.acked])) if (stored.get(id) !== pkgs.length) lost++;
+for (const id of new Set([...r1.acked, ...r2.acked])) if (stored.get(id) !== softwareCount) lost++;
 if (pgName) {
   const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();

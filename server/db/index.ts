@@ -32,6 +32,34 @@ export function dialectOf(url: string): DialectName {
   throw new VigieError('DB_URL_INVALID', `database URL: expected sqlite:<path> or postgres://…, found "${url}"`);
 }
 
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling a 4,000-parameter INSERT costs more than running
+ * it. Prepared statements are reusable in better-sqlite3, so keep the most recent ones by SQL text.
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v; // native methods need the real instance as `this`
+      }
+      return (sql: string) => {
+        let stmt = cache.get(sql);
+        if (stmt) {
+          cache.delete(sql); // re-insert: Map order is the LRU order
+        } else {
+          stmt = prepare(sql);
+          if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        }
+        cache.set(sql, stmt);
+        return stmt;
+      };
+    },
+  });
+}
+
 export function openDatabase(url: string, options: { poolSize?: number } = {}): Db {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -43,7 +71,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, dialect, url, sqlite, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });

@@ -41,14 +41,3 @@ export function matchesGolden(name: string, value: unknown, dir: string | URL): 
   const expected = readFileSync(file, 'utf8');
   if (actual !== expected) assert.fail(`${name} differs from ${file} (UPDATE_GOLDEN=1 rewrites it; review the diff)\n${firstDifference(expected, actual)}`);
 }
-
-/**
- * Test options for an input that lives outside the repository (../shared corpus, an installed tool): skip with the
- * reason when it is absent, except under CI=true where a missing input must fail rather than pass silently.
- */
-export function skipUnlessPresent(path: string | URL, what: string): { skip?: string } {
-  if (existsSync(path)) return {};
-  const where = typeof path === 'string' ? path : fileURLToPath(path);
-  if (process.env.CI === 'true') return {}; // the test then runs and fails on the missing input
-  return { skip: `${what} not found at ${where}` };
-}

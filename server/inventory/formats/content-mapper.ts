@@ -359,7 +359,7 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
   const fqdn = o('fqdn');
   const vmSystem = h('vmsystem');
   // FusionInventory's HARDWARE/OSVERSION is the kernel version: when OPERATINGSYSTEM exists it alone describes the OS.
-  const hwOs = osSection === undefined;
+  const osFromHardware = osSection === undefined;
   const oscomments = h('oscomments');
 
   // Built in the model's output shape (every default filled in) so the compiler checks it against the model.
@@ -388,15 +388,15 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
       assetTag: first(b('assettag'), d('assettag')),
     },
     os: {
-      name: first(o('name'), hwOs ? h('osname') : null),
-      version: first(o('version'), hwOs ? h('osversion') : null),
-      fullName: first(o('full_name'), hwOs ? h('osname') : null),
+      name: first(o('name'), osFromHardware ? h('osname') : null),
+      version: first(o('version'), osFromHardware ? h('osversion') : null),
+      fullName: first(o('full_name'), osFromHardware ? h('osname') : null),
       // OCS HARDWARE/DESCRIPTION is "<arch>/<uptime>".
       arch: first(o('arch'), h('arch'), h('description')?.match(/^([\w.-]+)\//)?.[1] ?? null),
       kernelName: o('kernel_name'),
       kernelVersion: o('kernel_version'),
       servicePack: first(o('service_pack'), oscomments !== null && /service pack/i.test(oscomments) ? oscomments : null),
-      installDate: date(osSection?.install_date) ?? (hwOs ? date(hw?.installdate) : null),
+      installDate: date(osSection?.install_date) ?? (osFromHardware ? date(hw?.installdate) : null),
     },
     hardware: {
       memoryMb: num(hw?.memory),

@@ -1,0 +1,156 @@
+/**
+ * xml.ts against an oracle and against hostile input. The oracle is the saxes-based reader xml.ts replaced
+ * (docs/adr/0001-agent-xml-reader.md): on every XML capture of ../shared/corpus both must give the same tree.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { SaxesParser } from 'saxes';
+import { VigieError, type ErrorCode } from '../../../common/errors.js';
+import { hasShared, skipUnless } from '../../../test/helpers/components.js';
+import { parseXml, type ParsedXml, type XmlLimits, type XmlObject, type XmlValue } from './xml.js';
+
+// ---- the reference: saxes (a conformant, non-validating parser) building the same tree shape ----
+
+interface Frame {
+  name: string;
+  obj: XmlObject | null;
+  text: string;
+  attrs: Record<string, string> | null;
+}
+
+function addChild(parent: Frame, name: string, value: XmlValue): void {
+  parent.obj ??= {};
+  const existing = parent.obj[name];
+  if (existing === undefined) parent.obj[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else parent.obj[name] = [existing, value];
+}
+
+/** Tree of a trusted document: no limits, no DOCTYPE handling (the corpus has none). */
+function referenceParse(text: string): ParsedXml {
+  const parser = new SaxesParser({ xmlns: false });
+  const stack: Frame[] = [];
+  let rootName = '';
+  let root: XmlValue | undefined;
+  let elements = 0;
+  parser.on('opentag', (tag) => {
+    elements++;
+    const names = Object.keys(tag.attributes);
+    let attrs: Record<string, string> | null = null;
+    if (names.length) {
+      attrs = {};
+      for (const a of names) attrs[a.toLowerCase()] = String(tag.attributes[a]);
+    }
+    stack.push({ name: tag.name.toLowerCase(), obj: null, text: '', attrs });
+  });
+  const onText = (t: string) => {
+    const top = stack[stack.length - 1];
+    if (top) top.text += t;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+  parser.on('closetag', () => {
+    const frame = stack.pop()!;
+    let value: XmlValue;
+    if (frame.obj === null && frame.attrs === null) value = frame.text.trim();
+    else {
+      const obj: XmlObject = frame.obj ?? {};
+      if (frame.attrs) for (const [k, v] of Object.entries(frame.attrs)) obj['@' + k] = v;
+      const t = frame.text.trim();
+      if (t) obj['#text'] = t;
+      value = obj;
+    }
+    const parent = stack[stack.length - 1];
+    if (parent) addChild(parent, frame.name, value);
+    else {
+      rootName = frame.name;
+      root = value;
+    }
+  });
+  parser.on('error', (e) => {
+    throw e;
+  });
+  parser.write(text).close();
+  assert.ok(root !== undefined, 'reference: no root element');
+  return { rootName, root, elements };
+}
+
+// ---- oracle over the corpus ----
+
+const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
+const generous: XmlLimits = { maxDepth: 64, maxElements: 10_000_000, maxFieldBytes: 1 << 20 };
+
+function corpusXml(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const add = (dir: URL, match: (f: string) => boolean) => {
+    for (const f of readdirSync(dir).sort().filter(match)) {
+      const buf = readFileSync(new URL(f, dir));
+      out.push({ name: new URL(f, dir).pathname.replace(CORPUS.pathname, ''), text: (f.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8') });
+    }
+  };
+  const exchanges = new URL('agents/exchanges/', CORPUS);
+  for (const s of readdirSync(exchanges).sort()) add(new URL(`${s}/`, exchanges), (f) => f.endsWith('-req.xml.gz'));
+  add(new URL('agents/local/', CORPUS), (f) => f.endsWith('.xml.gz'));
+  add(new URL('agents/replies/', CORPUS), (f) => f.endsWith('.xml'));
+  add(new URL('glpi/xml/', CORPUS), (f) => f.endsWith('.xml'));
+  return out;
+}
+
+test('parseXml agrees with the saxes reference on every corpus XML', { skip: skipUnless(hasShared, `the ../shared corpus is not at ${CORPUS.pathname}`) }, () => {
+  const docs = corpusXml();
+  // 40 exchange requests, 5 local inventories, 4 server replies, 20 GLPI XML messages.
+  assert.ok(docs.length >= 69, `expected the whole corpus, found ${docs.length} XML files`);
+  for (const d of docs) assert.deepEqual(parseXml(d.text, generous), referenceParse(d.text), d.name);
+});
+
+test('tree shape: lower-case names, repeated children, attributes, text, CDATA, entities', () => {
+  const xml = `<?xml version="1.0"?><!-- c --><REQUEST A="1"><X>a &amp; b &#x41;&#66;</X><X><![CDATA[<raw>]]></X><Y B='2'> t </Y><Z/></REQUEST>`;
+  const expected: ParsedXml = { rootName: 'request', root: { '@a': '1', x: ['a & b AB', '<raw>'], y: { '@b': '2', '#text': 't' }, z: '' }, elements: 5 };
+  assert.deepEqual(parseXml(xml, generous), expected);
+  assert.deepEqual(referenceParse(xml), expected);
+});
+
+// ---- hostile input: each must be refused with the right code, before any work proportional to the attack ----
+
+const limits: XmlLimits = { maxDepth: 32, maxElements: 1000, maxFieldBytes: 64 * 1024 };
+
+const hostile: { name: string; xml: string; code: ErrorCode; todo?: string }[] = [
+  { name: 'XXE external entity', xml: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', code: 'INVENTORY_FORBIDDEN_MARKUP' },
+  {
+    name: 'billion laughs',
+    xml: '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><lolz>&lol3;</lolz>',
+    code: 'INVENTORY_FORBIDDEN_MARKUP',
+  },
+  { name: 'undefined entity', xml: '<REQUEST><QUERY>&foo;</QUERY></REQUEST>', code: 'INVENTORY_FORBIDDEN_MARKUP' },
+  { name: 'mismatched tags', xml: '<REQUEST><QUERY>INVENTORY</REQUEST></QUERY>', code: 'INVENTORY_MALFORMED' },
+  { name: 'truncated document', xml: '<REQUEST><CONTENT><HARDWARE><NAME>vm</NAME>', code: 'INVENTORY_MALFORMED' },
+  { name: 'truncated inside a tag', xml: '<REQUEST><CONTENT><HARDW', code: 'INVENTORY_MALFORMED' },
+  { name: 'depth 1000', xml: '<a>'.repeat(1000) + '</a>'.repeat(1000), code: 'INVENTORY_TOO_LARGE' },
+  { name: 'more than maxElements', xml: `<REQUEST>${'<S/>'.repeat(1001)}</REQUEST>`, code: 'INVENTORY_TOO_LARGE' },
+  { name: '1 MB field', xml: `<REQUEST><NAME>${'x'.repeat(1 << 20)}</NAME></REQUEST>`, code: 'INVENTORY_TOO_LARGE' },
+  { name: '1 MB CDATA field', xml: `<REQUEST><NAME><![CDATA[${'x'.repeat(1 << 20)}]]></NAME></REQUEST>`, code: 'INVENTORY_TOO_LARGE' },
+  { name: 'control character in text', xml: '<REQUEST><NAME>a\u0001b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED', todo: 'xml.ts accepts C0 controls that XML 1.0 forbids' },
+  { name: 'NUL in text', xml: '<REQUEST><NAME>a\u0000b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED', todo: 'xml.ts accepts C0 controls that XML 1.0 forbids' },
+  { name: 'control character reference', xml: '<REQUEST><NAME>a&#1;b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED', todo: 'xml.ts accepts &#1;, not a legal XML 1.0 Char' },
+  { name: 'control character in a name', xml: '<REQUEST\u0001><QUERY>x</QUERY></REQUEST\u0001>', code: 'INVENTORY_MALFORMED' },
+  { name: 'duplicate attribute', xml: '<REQUEST QUERY="PROLOG" QUERY="INVENTORY"/>', code: 'INVENTORY_MALFORMED', todo: 'xml.ts keeps the last of two same-named attributes' },
+  { name: 'attribute without quotes', xml: '<REQUEST QUERY=DOWNLOAD DEVICEID=x/>', code: 'INVENTORY_MALFORMED' },
+  { name: 'two roots', xml: '<REQUEST><QUERY>PROLOG</QUERY></REQUEST><REQUEST><QUERY>INVENTORY</QUERY></REQUEST>', code: 'INVENTORY_MALFORMED' },
+  { name: 'text before the root', xml: 'junk<REQUEST><QUERY>PROLOG</QUERY></REQUEST>', code: 'INVENTORY_MALFORMED' },
+  { name: 'text after the root', xml: '<REQUEST><QUERY>PROLOG</QUERY></REQUEST>junk', code: 'INVENTORY_MALFORMED' },
+  { name: 'empty document', xml: '  ', code: 'INVENTORY_MALFORMED' },
+];
+
+for (const h of hostile) {
+  test(`hostile: ${h.name} → ${h.code}`, h.todo ? { todo: h.todo } : {}, () => {
+    const started = performance.now();
+    assert.throws(() => parseXml(h.xml, limits), (e: unknown) => {
+      assert.ok(e instanceof VigieError, `expected a VigieError, got ${String(e)}`);
+      assert.equal(e.code, h.code, e.message);
+      return true;
+    });
+    assert.ok(performance.now() - started < 500, 'refusal must be cheap');
+  });
+}
