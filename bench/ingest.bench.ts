@@ -135,7 +135,7 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
 
 // ---- main -----------------------------------------------------------------------------------------------
 console.log(`ingest bench: ${N} devices × (PROLOG + INVENTORY of ${(xml.length / 1024).toFixed(0)} KB, ${softwareCount} packages), C=${C}, db=${args.db}`);
-let t = performance.now();
+const t = performance.now();
 const first = Array.from({ length: N }, (_, i) => device(i, 0));
 const update = Array.from({ length: N }, (_, i) => device(i, 1));
 console.log(`payloads prepared in ${((performance.now() - t) / 1000).toFixed(1)} s (${(first[0]!.inventory.length / 1024).toFixed(0)} KB compressed each)`);
@@ -158,14 +158,14 @@ if (args.db === 'postgres') {
   dbUrl = `postgres://postgres@127.0.0.1:5432/${pgName}`;
 }
 const port = await freePort();
-const server = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/cli/main.ts'), 'server', '--host', '127.0.0.1', '--port', String(port)], {
+const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', import.meta.resolve('tsx'), join(ROOT, 'server/cli/main.ts'), 'server', '--host', '127.0.0.1', '--port', String(port)], {
   cwd: dir,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, VIGIE_DB_URL: dbUrl, VIGIE_SERVER_LOG_LEVEL: 'warn', VIGIE_AGENTS_RATE_LIMIT_PER_MINUTE: '100000000', VIGIE_DB_POOL_SIZE: String(C + 4) },
 });
 await waitFor(`http://127.0.0.1:${port}/healthz`, server);
 
-t = performance.now();
+
 const r1 = await phase(port, '/ocsinventory', first);
 const r2 = await phase(port, '/ocsinventory', update);
 const rss = peakRssMb(server.pid!);

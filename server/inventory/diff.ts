@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Interface, Inventory, Service, Software, Volume } from '../../common/inventory/model.js';
 import { schemeForOrigin } from '../versions/index.js';
+import { checksumSections } from './formats/ocs-checksum.js';
 
 export interface StoredSoftware extends Software {
   id: number;
@@ -79,10 +80,13 @@ function label(s: Software): string {
   return s.arch ? `${s.name} (${s.arch})` : s.name;
 }
 
-/** Whether a section of the new inventory is authoritative (sent and flagged as changed). */
+/**
+ * Whether a section of the new inventory is authoritative. GLPI partial inventories carry only changed sections;
+ * OCS CHECKSUM flags changed sections among those it has a bit for (sections without a bit are always current).
+ */
 export function sectionIsFresh(inv: Inventory, section: string, present: boolean): boolean {
   if (inv.partial && !present) return false;
-  if (inv.changedSections && !inv.changedSections.includes(section)) return false;
+  if (inv.changedSections && checksumSections.has(section) && !inv.changedSections.includes(section)) return false;
   return true;
 }
 
@@ -151,13 +155,13 @@ export function summarise(inv: Inventory): AssetSummary {
   };
 }
 
-/** Sections stored as JSON: the untyped ones plus the typed objects the API shows. */
+/** Name of the stored section holding the typed asset-level facts (the raw sections keep every field as sent). */
+export const SUMMARY_SECTION = 'vigie-summary';
+
+/** Sections stored as JSON: every section as sent (lists of records) plus the typed summary the API shows. */
 export function jsonSections(inv: Inventory): Map<string, unknown> {
   const m = new Map<string, unknown>(Object.entries(inv.sections));
-  m.set('hardware', inv.hardware);
-  m.set('bios', inv.bios);
-  m.set('os', inv.os);
-  m.set('identity', inv.identity);
+  m.set(SUMMARY_SECTION, { identity: inv.identity, os: inv.os, hardware: inv.hardware, bios: inv.bios });
   return m;
 }
 
@@ -221,9 +225,8 @@ export function planIngest(prev: StoredState | null, inv: Inventory): IngestPlan
 
   const sections: SectionWrite[] = [];
   for (const [section, value] of jsonSections(inv)) {
-    const isTyped = section === 'hardware' || section === 'bios' || section === 'os' || section === 'identity';
-    const present = isTyped || (Array.isArray(value) && value.length > 0);
-    if (!sectionIsFresh(inv, isTyped && section !== 'bios' ? 'hardware' : section, present)) continue;
+    const present = section === SUMMARY_SECTION || (Array.isArray(value) && value.length > 0);
+    if (!sectionIsFresh(inv, section, present)) continue;
     const data = JSON.stringify(value);
     const hash = hashJson(value);
     const before = prev?.sectionHashes.get(section);

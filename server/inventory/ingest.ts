@@ -7,8 +7,9 @@
 import type { Inventory } from '../../common/inventory/model.js';
 import { VigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
+import { BatchWriter } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
-import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
 import { planIngest } from './diff.js';
 import { identityKeys, macsOf } from './identity.js';
 
@@ -46,10 +47,13 @@ function isUniqueViolation(e: unknown): boolean {
 
 export class Ingestor {
   private lock = new KeyedLock();
+  readonly writer: BatchWriter;
   constructor(
     private readonly db: Db,
     private readonly config: Pick<VigieConfig, 'identity' | 'agents'>,
-  ) {}
+  ) {
+    this.writer = new BatchWriter(db);
+  }
 
   async ingest(inv: Inventory, receipt: ReceiptDraft): Promise<IngestResult> {
     return this.lock.run(inv.agent.deviceId, async () => {
@@ -69,9 +73,10 @@ export class Ingestor {
     const prev = found ? await loadState(k, found.id) : null;
     const plan = planIngest(prev, inv);
     const now = receipt.receivedAt;
-    const res = await applyIngest(k, {
-      assetId: found?.id ?? null, inventory: inv, plan, identity, macs: macsOf(inv), receipt, keepPayloads: this.config.agents.keepPayloads, now,
-    });
+    const macs = macsOf(inv);
+    const res = await this.writer.submit((trx) =>
+      applyIngest(trx, { assetId: found?.id ?? null, inventory: inv, plan, identity, macs, receipt, keepPayloads: this.config.agents.keepPayloads, now }),
+    );
     let accountUpdate: IngestResult['accountUpdate'] = null;
     if (!res.created) {
       const held = await accountInfoOf(k, res.assetId);
@@ -84,11 +89,14 @@ export class Ingestor {
   /** Records a payload that was refused, with its reason; the asset is untouched. */
   async reject(receipt: ReceiptDraft, error: VigieError | Error): Promise<number> {
     const code = error instanceof VigieError ? error.code : 'INTERNAL';
-    return insertReceipt(this.db.kysely, receipt, 'rejected', { code, message: error.message.slice(0, 2000) }, null);
+    return this.writer.submit((trx) => insertReceipt(trx, receipt, 'rejected', { code, message: error.message.slice(0, 2000) }, null));
   }
 
-  /** Records a non-inventory exchange (PROLOG, CONTACT, DOWNLOAD status…) without its payload. */
+  /** Records a non-inventory exchange (PROLOG, CONTACT, DOWNLOAD status…) without its payload; a known asset was seen. */
   async answered(receipt: ReceiptDraft, assetId: number | null): Promise<number> {
-    return insertReceipt(this.db.kysely, receipt, 'answered', null, assetId);
+    return this.writer.submit(async (trx) => {
+      if (assetId !== null) await touchAsset(trx, assetId, receipt.receivedAt);
+      return insertReceipt(trx, receipt, 'answered', null, assetId);
+    });
   }
 }

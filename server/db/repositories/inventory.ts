@@ -155,9 +155,10 @@ export interface ApplyResult {
   created: boolean;
 }
 
-export async function applyIngest(db: Kysely<Database>, input: ApplyInput): Promise<ApplyResult> {
+/** Writes one planned ingest; the caller owns the transaction (see db/batch-writer.ts). */
+export async function applyIngest(trx: Q, input: ApplyInput): Promise<ApplyResult> {
   const { inventory: inv, plan, now } = input;
-  return db.transaction().execute(async (trx) => {
+  {
     let assetId = input.assetId;
     const created = assetId === null;
     const cols = assetColumns(inv, input.macs);
@@ -171,9 +172,11 @@ export async function applyIngest(db: Kysely<Database>, input: ApplyInput): Prom
     } else {
       // Another asset may still carry this device id (identity found this one by UUID or MAC): release it.
       await trx.updateTable('assets').set({ device_id: null }).where('device_id', '=', inv.agent.deviceId).where('id', '!=', assetId).execute();
+      // A partial inventory (GLPI `partial`) only speaks for what it carries: keep stored values it lacks.
+      const set = inv.partial ? Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null)) : cols;
       await trx
         .updateTable('assets')
-        .set({ ...cols, software_count: plan.softwareCount, last_seen_at: now, last_inventory_at: now, updated_at: now })
+        .set({ ...set, software_count: plan.softwareCount, last_seen_at: now, last_inventory_at: now, updated_at: now })
         .where('id', '=', assetId)
         .execute();
     }
@@ -215,7 +218,7 @@ export async function applyIngest(db: Kysely<Database>, input: ApplyInput): Prom
     }
     await prunePayloads(trx, id, input.keepPayloads);
     return { assetId: id, receiptId: receipt, created };
-  });
+  }
 }
 
 function dedupeBy<T>(list: T[], key: (t: T) => string): T[] {

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigieError } from '../../../common/errors.js';
-import { assetStatus, touchAsset, type ReceiptDraft } from '../../db/repositories/inventory.js';
+import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.js';
 import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
 import { inventoryFromGlpiMessage, parseGlpiMessage } from '../../inventory/formats/glpi-json.js';
 import type { AgentContext } from './context.js';
@@ -36,12 +36,12 @@ export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: 
   switch (msg.action) {
     case 'contact': {
       const known = msg.deviceId ? await assetStatus(ctx.db.kysely, msg.deviceId) : null;
-      if (known) await touchAsset(ctx.db.kysely, known.id, receipt.receivedAt);
       await ctx.ingestor.answered(receipt, known?.id ?? null);
       if (known?.status === 'blocked') return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: {} });
       return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: { inventory: { server: 'glpi', version: '10.0.0' } } });
     }
-    case 'inventory': {
+    case 'inventory':
+    case 'netinventory': {
       const inventory = inventoryFromGlpiMessage(msg, { limits: limitsOf(ctx.config.agents), userAgent: receipt.userAgent, agentId });
       const known = await assetStatus(ctx.db.kysely, inventory.agent.deviceId);
       if (known?.status === 'blocked') {

@@ -60,7 +60,8 @@ const cases: Case[] = [
   { name: 'JSON: nesting 10,000 deep', status: 413, code: 'INVENTORY_TOO_LARGE', body: () => z(`{"action":"inventory","deviceid":"${DEVICE}","content":${'['.repeat(10_000)}${']'.repeat(10_000)}}`) },
   { name: 'JSON: unknown action', status: 400, code: 'INVENTORY_UNKNOWN_QUERY', body: () => z(`{"action":"rm -rf","deviceid":"${DEVICE}"}`) },
   { name: 'JSON: inventory without content', status: 400, code: 'INVENTORY_MALFORMED', body: () => z(`{"action":"inventory","deviceid":"${DEVICE}"}`) },
-  { name: 'JSON: software not a list of objects', status: 422, code: 'INVENTORY_INVALID', body: () => z(`{"action":"inventory","deviceid":"${DEVICE}","content":{"softwares":[{"name":{"$gt":""}}]}}`) },
+  { name: 'JSON: content is a list', status: 400, code: 'INVENTORY_MALFORMED', body: () => z(`{"action":"inventory","deviceid":"${DEVICE}","content":[{"softwares":[]}]}`) },
+  { name: 'JSON: top level is a list', status: 400, code: 'INVENTORY_MALFORMED', body: () => z('[{"action":"inventory"}]') },
 ];
 
 for (const dialect of testDialects()) {

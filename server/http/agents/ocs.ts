@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigieError } from '../../../common/errors.js';
-import { assetStatus, touchAsset, type ReceiptDraft } from '../../db/repositories/inventory.js';
+import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.js';
 import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
 import { deviceIdLooksValid, inventoryFromMessage, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
 import type { AgentContext } from './context.js';
@@ -40,7 +40,6 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
   switch (msg.query) {
     case 'PROLOG': {
       const known = await assetStatus(ctx.db.kysely, needDeviceId());
-      if (known) await touchAsset(ctx.db.kysely, known.id, receipt.receivedAt);
       await ctx.ingestor.answered(receipt, known?.id ?? null);
       const response = known?.status === 'blocked' ? 'STOP' : 'SEND';
       return sendXml(reply, encoding, `<REPLY><RESPONSE>${response}</RESPONSE><PROLOG_FREQ>${ctx.config.agents.prologFreqHours}</PROLOG_FREQ></REPLY>`);

@@ -54,13 +54,27 @@ function lineAt(text: string, pos: number): number {
   return n;
 }
 
+/** XML 1.0 Char production: tab, LF, CR, and everything from U+0020 except surrogates and U+FFFE/U+FFFF. */
+function isXmlChar(code: number): boolean {
+  if (code < 0x20) return code === 0x09 || code === 0x0a || code === 0x0d;
+  return code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) && code !== 0xfffe && code !== 0xffff;
+}
+// eslint-disable-next-line no-control-regex -- finding forbidden control characters is the point
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+
+/** Sets a key even when it is "__proto__" (an element name an attacker may choose), without touching the prototype. */
+function setOwn(obj: XmlObject, key: string, value: XmlValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 export function decodeEntities(s: string): string {
   if (s.indexOf('&') === -1) return s;
   return s.replace(/&([^;&\s]{0,12});?/g, (m, ent: string) => {
     if (!m.endsWith(';')) throw malformed(`expected an entity reference ending in ";", found "${m}"`);
     if (ent.startsWith('#')) {
       const code = ent[1] === 'x' ? Number.parseInt(ent.slice(2), 16) : Number.parseInt(ent.slice(1), 10);
-      if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+      if (!Number.isFinite(code) || !isXmlChar(code)) {
         throw malformed(`expected a valid character reference, found "${m}"`);
       }
       return String.fromCodePoint(code);
@@ -75,10 +89,10 @@ export function decodeEntities(s: string): string {
 
 function addChild(parent: Frame, name: string, value: XmlValue): void {
   parent.obj ??= {};
-  const existing = parent.obj[name];
-  if (existing === undefined) parent.obj[name] = value;
+  const existing = Object.hasOwn(parent.obj, name) ? parent.obj[name] : undefined;
+  if (existing === undefined) setOwn(parent.obj, name, value);
   else if (Array.isArray(existing)) existing.push(value);
-  else parent.obj[name] = [existing, value];
+  else setOwn(parent.obj, name, [existing, value]);
 }
 
 export function parseXml(text: string, limits: XmlLimits): ParsedXml {
@@ -88,6 +102,10 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
   let elements = 0;
   let pos = 0;
   const len = text.length;
+  const bad = FORBIDDEN_CHAR.exec(text);
+  if (bad) {
+    throw malformed(`expected only XML 1.0 characters, found U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} at line ${lineAt(text, bad.index)}`);
+  }
 
   const appendText = (raw: string, at: number) => {
     // Whitespace between elements is not content (every value is trimmed): skip it cheaply.
@@ -175,7 +193,9 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
           ATTR.lastIndex = i;
           const m = ATTR.exec(rest);
           if (!m) throw malformed(`expected name="value" attributes in <${tag}>, found "${rest.slice(i, i + 20)}" at line ${lineAt(text, lt)}`);
-          frame.obj['@' + m[1]!.toLowerCase()] = decodeEntities(m[2] ?? m[3] ?? '');
+          const key = '@' + m[1]!.toLowerCase();
+          if (Object.hasOwn(frame.obj, key)) throw malformed(`expected each attribute once in <${tag}>, found ${m[1]} twice at line ${lineAt(text, lt)}`);
+          setOwn(frame.obj, key, decodeEntities(m[2] ?? m[3] ?? ''));
           i = ATTR.lastIndex;
         }
       }
