@@ -157,6 +157,41 @@ export interface ApiTokensTable {
   revoked_at: Ts | null;
 }
 
+export interface VulnerabilitiesTable {
+  id: string;
+  title: string | null;
+  description: string | null;
+  published_at: Ts | null;
+  modified_at: Ts | null;
+  severity: string | null;
+  cvss_score: number | null;
+  cvss_vector: string | null;
+  epss: number | null;
+  epss_percentile: number | null;
+  kev: number;
+  kev_due_date: string | null;
+  withdrawn: number;
+  data: Json;
+  updated_at: Ts;
+}
+
+export interface FindingsTable {
+  id: Id;
+  asset_id: number;
+  vulnerability_id: string;
+  software_name: string;
+  software_version: string | null;
+  software_origin: string | null;
+  matcher: string;
+  confidence: number;
+  fixed_version: string | null;
+  status: string;
+  evidence: Json;
+  first_seen_at: Ts;
+  last_seen_at: Ts;
+  resolved_at: Ts | null;
+}
+
 export interface Database {
   assets: AssetsTable;
   asset_identifiers: AssetIdentifiersTable;
@@ -169,6 +204,8 @@ export interface Database {
   account_info: AccountInfoTable;
   inventory_receipts: InventoryReceiptsTable;
   api_tokens: ApiTokensTable;
+  vulnerabilities: VulnerabilitiesTable;
+  findings: FindingsTable;
 }
 
 export type AssetRow = Selectable<AssetsTable>;
