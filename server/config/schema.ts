@@ -48,6 +48,7 @@ export const configSchema = z
         maxSoftware: z.coerce.number().int().min(100).default(100_000).describe('cap on software entries per inventory'),
         rateLimitPerMinute: z.coerce.number().int().min(1).default(600).describe('agent requests per minute per address'),
         keepPayloads: z.coerce.number().int().min(0).max(100).default(3).describe('raw payloads kept per asset'),
+        parseWorkers: z.coerce.number().int().min(0).max(16).optional().describe('worker threads reading inventories (default: cores − 1, 1 to 4; 0 = none)'),
       })
       .strict()
       .default({

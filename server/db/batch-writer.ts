@@ -17,9 +17,16 @@ export class BatchWriter {
   private queue: Job<unknown>[] = [];
   private running = false;
 
+  private scheduled = false;
+
+  /**
+   * @param windowMs how long the first job of an idle writer waits for company. better-sqlite3 is synchronous, so
+   *   without a window a transaction would start and finish before other requests' jobs even reach the queue.
+   */
   constructor(
     private readonly db: Db,
-    private readonly maxBatch = 32,
+    private readonly maxBatch = 64,
+    private readonly windowMs = db.dialect === 'sqlite' ? 4 : 0,
   ) {}
 
   get pending(): number {
@@ -29,7 +36,13 @@ export class BatchWriter {
   submit<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve, reject } as Job<unknown>);
-      if (!this.running) void this.drain();
+      if (!this.running && !this.scheduled) {
+        this.scheduled = true;
+        setTimeout(() => {
+          this.scheduled = false;
+          if (!this.running) void this.drain();
+        }, this.windowMs);
+      }
     });
   }
 

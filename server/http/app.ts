@@ -12,6 +12,7 @@ import type { VigieConfig } from '../config/schema.js';
 import type { Db } from '../db/index.js';
 import { verifyToken } from '../db/repositories/tokens.js';
 import { Ingestor } from '../inventory/ingest.js';
+import { ParsePool, defaultWorkerCount } from '../inventory/parse-pool.js';
 import { agentRoutes } from './agents/index.js';
 import { assetRoutes } from './api/assets.js';
 import { fleetRoutes } from './api/fleet.js';
@@ -86,6 +87,8 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
     await fleetRoutes(api, ctx);
   }, { prefix: '/api/v1' });
 
-  await app.register(async (agents) => agentRoutes(agents, { config, db: deps.db, ingestor, metrics }));
+  const parser = new ParsePool(config.agents.parseWorkers ?? defaultWorkerCount());
+  app.addHook('onClose', async () => parser.close());
+  await app.register(async (agents) => agentRoutes(agents, { config, db: deps.db, ingestor, metrics, parser }));
   return app;
 }

@@ -2,11 +2,13 @@
 import type { VigieConfig } from '../../config/schema.js';
 import type { Db } from '../../db/index.js';
 import type { Ingestor } from '../../inventory/ingest.js';
+import type { ParsePool } from '../../inventory/parse-pool.js';
 import type { Metrics } from '../metrics.js';
 
 export interface AgentContext {
   config: Pick<VigieConfig, 'agents' | 'identity'>;
   db: Db;
   ingestor: Ingestor;
+  parser: ParsePool;
   metrics: Metrics;
 }

@@ -7,7 +7,6 @@ import type { FastifyRequest } from 'fastify';
 import type { VigieConfig } from '../../config/schema.js';
 import type { ReceiptDraft } from '../../db/repositories/inventory.js';
 import type { ParseLimits } from '../../inventory/formats/types.js';
-import { decodeBody, type DecodedBody } from '../../inventory/decode.js';
 
 /** A rejected body is kept for diagnosis only up to this size (attackers choose the size of what we store). */
 const MAX_KEPT_REJECTED = 1024 * 1024;
@@ -35,13 +34,6 @@ export function receiptDraft(req: FastifyRequest, body: Buffer, protocol: Receip
 
 export function forRejection(r: ReceiptDraft): ReceiptDraft {
   return r.payload && r.payload.length > MAX_KEPT_REJECTED ? { ...r, payload: null } : r;
-}
-
-export function decode(body: Buffer, receipt: ReceiptDraft, cfg: VigieConfig['agents']): DecodedBody {
-  const d = decodeBody(body, cfg.maxInflatedBytes);
-  receipt.encoding = d.encoding;
-  receipt.inflatedBytes = d.inflatedBytes;
-  return d;
 }
 
 export function bodyOf(req: FastifyRequest): Buffer {

@@ -7,9 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigieError } from '../../../common/errors.js';
 import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.js';
 import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
-import { inventoryFromGlpiMessage, parseGlpiMessage } from '../../inventory/formats/glpi-json.js';
+import { deserializeError, type AgentMessage } from '../../inventory/agent-message.js';
 import type { AgentContext } from './context.js';
-import { limitsOf } from './exchange.js';
 
 const CONTENT_TYPES: Record<BodyEncoding, string> = {
   zlib: 'application/x-compress-zlib',
@@ -23,26 +22,20 @@ export function sendJson(reply: FastifyReply, encoding: BodyEncoding, status: nu
   return reply.code(status).header('Content-Type', CONTENT_TYPES[enc]).send(encodeReply(JSON.stringify(body), enc));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: FastifyReply, text: string, receipt: ReceiptDraft): Promise<FastifyReply> {
-  const encoding = (receipt.encoding ?? 'plain') as BodyEncoding;
-  const header = req.headers['glpi-agent-id'];
-  const agentId = typeof header === 'string' && UUID.test(header.trim()) ? header.trim().toLowerCase() : null;
-  const msg = parseGlpiMessage(text, limitsOf(ctx.config.agents));
-  receipt.query = msg.action.toUpperCase();
-  receipt.deviceId = msg.deviceId;
+export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: FastifyReply, msg: AgentMessage, receipt: ReceiptDraft): Promise<FastifyReply> {
+  const encoding = msg.encoding;
   const expiration = ctx.config.agents.prologFreqHours;
-  switch (msg.action) {
-    case 'contact': {
+  switch (msg.query) {
+    case 'CONTACT': {
       const known = msg.deviceId ? await assetStatus(ctx.db.kysely, msg.deviceId) : null;
       await ctx.ingestor.answered(receipt, known?.id ?? null);
       if (known?.status === 'blocked') return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: {} });
       return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: { inventory: { server: 'glpi', version: '10.0.0' } } });
     }
-    case 'inventory':
-    case 'netinventory': {
-      const inventory = inventoryFromGlpiMessage(msg, { limits: limitsOf(ctx.config.agents), userAgent: receipt.userAgent, agentId });
+    case 'INVENTORY':
+    case 'NETINVENTORY': {
+      if (msg.inventoryError) throw deserializeError(msg.inventoryError);
+      const inventory = msg.inventory!;
       const known = await assetStatus(ctx.db.kysely, inventory.agent.deviceId);
       if (known?.status === 'blocked') {
         throw new VigieError('AGENT_UNAUTHORIZED', `inventory refused: device ${inventory.agent.deviceId} is blocked by an administrator`, { httpStatus: 403 });
@@ -54,6 +47,6 @@ export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: 
       return sendJson(reply, encoding, 200, { status: 'ok', expiration });
     }
     default:
-      throw new VigieError('INVENTORY_UNKNOWN_QUERY', `request rejected: expected action "contact" or "inventory", found ${JSON.stringify(msg.action.slice(0, 60))}`);
+      throw new VigieError('INVENTORY_UNKNOWN_QUERY', `request rejected: expected action "contact" or "inventory", found ${JSON.stringify(msg.query.toLowerCase().slice(0, 60))}`);
   }
 }

@@ -8,9 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { VigieError, isVigieError } from '../../../common/errors.js';
 import type { AgentContext } from './context.js';
-import { bodyOf, decode, forRejection, receiptDraft } from './exchange.js';
+import { bodyOf, forRejection, limitsOf, receiptDraft } from './exchange.js';
 import { handleGlpi } from './glpi.js';
 import { handleOcs } from './ocs.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const AGENT_PATHS = [
   '/',
@@ -59,10 +61,11 @@ export async function agentRoutes(app: FastifyInstance, ctx: AgentContext): Prom
     const receipt = receiptDraft(req, body, 'ocs');
     ctx.metrics.inFlight.inc();
     try {
-      const decoded = decode(body, receipt, ctx.config.agents);
-      const isJson = decoded.text.trimStart().startsWith('{');
-      receipt.protocol = isJson ? 'glpi' : 'ocs';
-      const res = isJson ? await handleGlpi(ctx, req, reply, decoded.text, receipt) : await handleOcs(ctx, req, reply, decoded.text, receipt);
+      const header = req.headers['glpi-agent-id'];
+      const agentId = typeof header === 'string' && UUID.test(header.trim()) ? header.trim().toLowerCase() : null;
+      const msg = await ctx.parser.read(body, { limits: limitsOf(ctx.config.agents), maxInflatedBytes: ctx.config.agents.maxInflatedBytes, userAgent: receipt.userAgent, agentId });
+      Object.assign(receipt, { protocol: msg.protocol, encoding: msg.encoding, inflatedBytes: msg.inflatedBytes, query: msg.query, deviceId: msg.deviceId });
+      const res = msg.protocol === 'glpi' ? await handleGlpi(ctx, req, reply, msg, receipt) : await handleOcs(ctx, req, reply, msg, receipt);
       ctx.metrics.received.inc({ protocol: receipt.protocol, query: receipt.query ?? 'unknown', outcome: 'ok' });
       return res;
     } catch (e) {

@@ -7,9 +7,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigieError } from '../../../common/errors.js';
 import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.js';
 import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
-import { deviceIdLooksValid, inventoryFromMessage, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
+import { deserializeError, type AgentMessage } from '../../inventory/agent-message.js';
+import { deviceIdLooksValid } from '../../inventory/formats/ocs-xml.js';
 import type { AgentContext } from './context.js';
-import { limitsOf } from './exchange.js';
 
 const XML_DECL = "<?xml version='1.0' encoding='UTF-8'?>\n";
 
@@ -25,11 +25,8 @@ function sendXml(reply: FastifyReply, encoding: BodyEncoding, xml: string | null
   return reply.code(200).send(body);
 }
 
-export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: FastifyReply, text: string, receipt: ReceiptDraft): Promise<FastifyReply> {
-  const encoding = (receipt.encoding ?? 'zlib') as BodyEncoding;
-  const msg = parseOcsMessage(text, limitsOf(ctx.config.agents));
-  receipt.query = msg.query;
-  receipt.deviceId = msg.deviceId;
+export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: FastifyReply, msg: AgentMessage, receipt: ReceiptDraft): Promise<FastifyReply> {
+  const encoding = msg.encoding;
   const needDeviceId = () => {
     if (!msg.deviceId || !deviceIdLooksValid(msg.deviceId)) {
       throw new VigieError('INVENTORY_BAD_DEVICEID', `${msg.query} rejected: expected DEVICEID like host-YYYY-MM-DD-HH-MM-SS, found ${msg.deviceId === null ? 'none' : JSON.stringify(msg.deviceId.slice(0, 100))}`);
@@ -50,7 +47,8 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
       if (known?.status === 'blocked') {
         throw new VigieError('AGENT_UNAUTHORIZED', `inventory refused: device ${deviceId} is blocked by an administrator`, { httpStatus: 403 });
       }
-      const inventory = inventoryFromMessage(msg, { limits: limitsOf(ctx.config.agents), userAgent: receipt.userAgent });
+      if (msg.inventoryError) throw deserializeError(msg.inventoryError);
+      const inventory = msg.inventory!;
       const started = performance.now();
       const res = await ctx.ingestor.ingest(inventory, receipt);
       ctx.metrics.ingestSeconds.observe({ protocol: 'ocs' }, (performance.now() - started) / 1000);

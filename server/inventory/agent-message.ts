@@ -1,0 +1,75 @@
+/**
+ * Reads one agent request body into what the protocol handlers act on: protocol (OCS XML or GLPI JSON),
+ * QUERY/action, DEVICEID and, for inventories, the canonical Inventory. Pure CPU work with no I/O, so it can run
+ * in a worker thread (parse-pool.ts) and keep the event loop free for HTTP and the database.
+ */
+import { VigieError, isVigieError, type ErrorCode } from '../../common/errors.js';
+import type { Inventory } from '../../common/inventory/model.js';
+import { decodeBody, type BodyEncoding } from './decode.js';
+import { inventoryFromGlpiMessage, parseGlpiMessage } from './formats/glpi-json.js';
+import { inventoryFromMessage, parseOcsMessage } from './formats/ocs-xml.js';
+import type { ParseLimits } from './formats/types.js';
+
+export interface ReadContext {
+  limits: ParseLimits;
+  maxInflatedBytes: number;
+  userAgent: string | null;
+  agentId: string | null;
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  httpStatus: number;
+}
+
+export interface AgentMessage {
+  protocol: 'ocs' | 'glpi';
+  encoding: BodyEncoding;
+  inflatedBytes: number;
+  /** OCS QUERY (PROLOG, INVENTORY, …) or GLPI action, upper-cased. */
+  query: string;
+  deviceId: string | null;
+  inventory: Inventory | null;
+  /** The envelope was readable but the inventory inside was not: the handler rejects with this reason. */
+  inventoryError: SerializedError | null;
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (isVigieError(e)) return { code: e.code, message: e.message, httpStatus: e.httpStatus };
+  return { code: 'INVENTORY_MALFORMED', message: `request rejected: unreadable (${(e as Error).message})`, httpStatus: 400 };
+}
+
+export function deserializeError(s: SerializedError): VigieError {
+  return new VigieError(s.code, s.message, { httpStatus: s.httpStatus });
+}
+
+const INVENTORY_QUERIES = new Set(['INVENTORY', 'NETINVENTORY']);
+
+export function readAgentMessage(body: Buffer, ctx: ReadContext): AgentMessage {
+  const decoded = decodeBody(body, ctx.maxInflatedBytes);
+  const base = { encoding: decoded.encoding, inflatedBytes: decoded.inflatedBytes, inventory: null, inventoryError: null };
+  const parseCtx = { limits: ctx.limits, userAgent: ctx.userAgent, agentId: ctx.agentId };
+  if (decoded.text.trimStart().startsWith('{')) {
+    const msg = parseGlpiMessage(decoded.text, ctx.limits);
+    const out: AgentMessage = { ...base, protocol: 'glpi', query: msg.action.toUpperCase(), deviceId: msg.deviceId };
+    if (INVENTORY_QUERIES.has(out.query)) {
+      try {
+        out.inventory = inventoryFromGlpiMessage(msg, parseCtx);
+      } catch (e) {
+        out.inventoryError = serializeError(e);
+      }
+    }
+    return out;
+  }
+  const msg = parseOcsMessage(decoded.text, ctx.limits);
+  const out: AgentMessage = { ...base, protocol: 'ocs', query: msg.query, deviceId: msg.deviceId };
+  if (msg.query === 'INVENTORY') {
+    try {
+      out.inventory = inventoryFromMessage(msg, parseCtx);
+    } catch (e) {
+      out.inventoryError = serializeError(e);
+    }
+  }
+  return out;
+}
