@@ -25,6 +25,7 @@ function stored(i: Inventory): StoredState {
   const plan = planIngest(null, i);
   return {
     software: (plan.software?.insert ?? []).map((s, k) => ({ ...s, id: k + 1 })),
+    softwareCount: plan.softwareCount,
     interfaces: i.interfaces,
     services: i.services,
     volumes: i.volumes,
@@ -89,4 +90,12 @@ test('IP, MAC, OS and hostname changes are recorded', () => {
   });
   const kinds = planIngest(stored(inv()), next).changes.map((c) => c.kind).sort();
   assert.deepEqual(kinds, ['ip_added', 'ip_removed', 'mac_added', 'mac_removed', 'os_changed', 'renamed']);
+});
+
+test('an unchanged software list is neither loaded nor diffed (software: null in the stored state)', () => {
+  const first = stored(inv());
+  const plan = planIngest({ ...first, software: null }, inv());
+  assert.equal(plan.software, null);
+  assert.equal(plan.softwareCount, 3);
+  assert.deepEqual(plan.changes, []);
 });

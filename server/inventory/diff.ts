@@ -13,7 +13,9 @@ export interface StoredSoftware extends Software {
 }
 
 export interface StoredState {
-  software: StoredSoftware[];
+  /** null when not loaded because the agent's software list hashes the same as the stored one. */
+  software: StoredSoftware[] | null;
+  softwareCount: number;
   interfaces: Interface[];
   services: Service[];
   volumes: Volume[];
@@ -155,6 +157,13 @@ export function summarise(inv: Inventory): AssetSummary {
   };
 }
 
+/** Stored section holding only the hash of the last software list, so an unchanged list is not even loaded. */
+export const SOFTWARE_HASH_SECTION = 'vigie-software-hash';
+
+export function softwareHash(inv: Inventory): string {
+  return hashJson(inv.software);
+}
+
 /** Name of the stored section holding the typed asset-level facts (the raw sections keep every field as sent). */
 export const SUMMARY_SECTION = 'vigie-summary';
 
@@ -165,17 +174,18 @@ export function jsonSections(inv: Inventory): Map<string, unknown> {
   return m;
 }
 
-export function planIngest(prev: StoredState | null, inv: Inventory): IngestPlan {
+export function planIngest(prev: StoredState | null, inv: Inventory, swHash: string = softwareHash(inv)): IngestPlan {
   const changes: ChangeEvent[] = [];
   const next = summarise(inv);
   if (!prev) changes.push({ kind: 'asset_created', subject: inv.identity.hostname ?? inv.agent.deviceId, oldValue: null, newValue: inv.format });
   const fresh = (section: string, list: unknown[]) => sectionIsFresh(inv, section, list.length > 0);
 
   let software: IngestPlan['software'] = null;
-  let softwareCount = prev?.software.length ?? 0;
+  let softwareCount = prev?.softwareCount ?? 0;
   // An inventory made with --nosoftware sends no SOFTWARES at all: keep the stored list rather than "remove all".
   const softwareSent = inv.software.length > 0;
-  if (fresh('softwares', inv.software) && softwareSent) {
+  const softwareFresh = fresh('softwares', inv.software) && softwareSent;
+  if (softwareFresh && prev?.software !== null) {
     if (!prev) {
       const seen = new Set<string>();
       const insert = inv.software.filter((s) => {
@@ -186,7 +196,7 @@ export function planIngest(prev: StoredState | null, inv: Inventory): IngestPlan
       });
       software = { insert, deleteIds: [], update: [] };
       softwareCount = insert.length;
-    } else {
+    } else if (prev.software) {
       software = diffSoftware(prev.software, inv.software, changes);
       softwareCount = prev.software.length - software.deleteIds.length + software.insert.length;
     }
@@ -224,6 +234,9 @@ export function planIngest(prev: StoredState | null, inv: Inventory): IngestPlan
   if (fresh('drives', inv.volumes) && inv.volumes.length > 0 && (!prev || !sameRows(prev.volumes, inv.volumes))) volumes = inv.volumes;
 
   const sections: SectionWrite[] = [];
+  if (softwareFresh && prev?.sectionHashes.get(SOFTWARE_HASH_SECTION) !== swHash) {
+    sections.push({ section: SOFTWARE_HASH_SECTION, data: '{}', hash: swHash });
+  }
   for (const [section, value] of jsonSections(inv)) {
     const present = section === SUMMARY_SECTION || (Array.isArray(value) && value.length > 0);
     if (!sectionIsFresh(inv, section, present)) continue;

@@ -10,7 +10,7 @@ import type { VigieConfig } from '../config/schema.js';
 import { BatchWriter } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
 import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
-import { planIngest } from './diff.js';
+import { planIngest, softwareHash } from './diff.js';
 import { identityKeys, macsOf } from './identity.js';
 
 export interface IngestResult {
@@ -70,8 +70,9 @@ export class Ingestor {
     const k = this.db.kysely;
     const identity = identityKeys(inv, this.config.identity);
     const found = await findAssetByIdentity(k, identity);
-    const prev = found ? await loadState(k, found.id) : null;
-    const plan = planIngest(prev, inv);
+    const swHash = softwareHash(inv);
+    const prev = found ? await loadState(k, found.id, swHash) : null;
+    const plan = planIngest(prev, inv, swHash);
     const now = receipt.receivedAt;
     const macs = macsOf(inv);
     const res = await this.writer.submit((trx) =>

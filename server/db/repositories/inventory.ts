@@ -5,7 +5,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Interface, Inventory, Service, Software, Volume } from '../../../common/inventory/model.js';
 import type { IdentityKey } from '../../inventory/identity.js';
-import type { ChangeEvent, IngestPlan, StoredState } from '../../inventory/diff.js';
+import { SOFTWARE_HASH_SECTION, type ChangeEvent, type IngestPlan, type StoredState } from '../../inventory/diff.js';
 import type { AssetInterfacesTable, Database } from '../types.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -56,25 +56,29 @@ export async function findAssetByIdentity(db: Q, keys: IdentityKey[]): Promise<{
   return null;
 }
 
-export async function loadState(db: Q, assetId: number): Promise<StoredState> {
-  const [asset, software, interfaces, services, volumes, sections] = await Promise.all([
+/** The state an inventory is diffed against; software rows are skipped when their list's hash is `unchangedHash`. */
+export async function loadState(db: Q, assetId: number, unchangedHash?: string): Promise<StoredState> {
+  const sections = await db.selectFrom('asset_sections').select(['section', 'hash']).where('asset_id', '=', assetId).execute();
+  const sectionHashes = new Map(sections.map((s) => [s.section, s.hash]));
+  const skipSoftware = unchangedHash !== undefined && sectionHashes.get(SOFTWARE_HASH_SECTION) === unchangedHash;
+  const [asset, software, interfaces, services, volumes] = await Promise.all([
     db.selectFrom('assets').selectAll().where('id', '=', assetId).executeTakeFirstOrThrow(),
-    db.selectFrom('asset_software').selectAll().where('asset_id', '=', assetId).execute(),
+    skipSoftware ? null : db.selectFrom('asset_software').selectAll().where('asset_id', '=', assetId).execute(),
     db.selectFrom('asset_interfaces').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
     db.selectFrom('asset_services').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
     db.selectFrom('asset_volumes').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
-    db.selectFrom('asset_sections').select(['section', 'hash']).where('asset_id', '=', assetId).execute(),
   ]);
   return {
-    software: software.map((s) => ({
+    softwareCount: asset.software_count,
+    software: software?.map((s) => ({
       id: s.id, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch,
       origin: s.origin as Software['origin'], installDate: s.install_date, sourcePackage: s.source_package,
       sourceVersion: s.source_version, extra: parseJson(s.extra, {}),
-    })),
+    })) ?? null,
     interfaces: interfaces.map(interfaceFromRow),
     services: services.map((s) => ({ name: s.name, displayName: s.display_name, state: s.state, startMode: s.start_mode, extra: parseJson(s.extra, {}) })),
     volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, filesystem: v.filesystem, totalMb: v.total_mb, freeMb: v.free_mb, extra: parseJson(v.extra, {}) })),
-    sectionHashes: new Map(sections.map((s) => [s.section, s.hash])),
+    sectionHashes,
     summary: {
       hostname: asset.hostname, osName: asset.os_name, osVersion: asset.os_version, osFullName: asset.os_full_name,
       kernelVersion: asset.kernel_version, serial: asset.serial, uuid: asset.uuid, model: asset.model,
