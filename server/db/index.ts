@@ -71,6 +71,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
+    // Checkpoint every ~40 MB of WAL instead of 4 MB: index pages rewritten by successive inventories are copied
+    // back once, not once per commit batch (measured ~2× faster ingest of 900-package inventories).
+    sqlite.pragma('wal_autocheckpoint = 10000');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kysely, dialect, url, sqlite, close: () => kysely.destroy() };
   }
