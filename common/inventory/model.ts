@@ -73,7 +73,7 @@ export type Volume = z.infer<typeof Volume>;
 export const AssetKind = z.enum(['computer', 'server', 'virtual-machine', 'network', 'printer', 'phone', 'other']);
 export type AssetKind = z.infer<typeof AssetKind>;
 
-export const InventoryFormat = z.enum(['ocs-xml', 'fusion-xml', 'glpi-json', 'vigie']);
+export const InventoryFormat = z.enum(['ocs-xml', 'fusion-xml', 'glpi-json', 'vigie', 'snmp']);
 export type InventoryFormat = z.infer<typeof InventoryFormat>;
 
 /** A section the agent sent that has no typed home: one record per item, string values. */

@@ -3,6 +3,12 @@
  * Each key's env name is derived from its path (db.url → VIGIE_DB_URL), see load.ts.
  */
 import { z } from 'zod';
+import { alertsConfig } from '../alerts/config.js';
+import { authConfig } from '../http/auth/config.js';
+import { jobsConfig } from '../jobs/config.js';
+import { networkConfig } from '../ops/config.js';
+import { kbConfig } from '../kb/config.js';
+import { snmpConfig } from '../snmp/config.js';
 
 const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR such as 10.0.0.0/8');
 
@@ -71,6 +77,12 @@ export const configSchema = z
       .object({ staleAfterDays: z.coerce.number().int().min(1).default(7).describe('an asset not seen for N days is stale') })
       .strict()
       .default({ staleAfterDays: 7 }),
+    alerts: alertsConfig.prefault({}).describe('channels, immediate alert rules and the daily digest (issue 4)'),
+    jobs: jobsConfig.prefault({}).describe('job queue and schedules (issue 4)'),
+    kb: kbConfig.prefault({}).describe('vulnerability knowledge base: online sources, URLs, NVD API key, sync schedule (issue 8)'),
+    auth: authConfig.prefault({}).describe('web UI sessions, login rate limit, first-run admin (issue 5)'),
+    network: networkConfig.prefault({}).describe('agent networks, DNS/NTP servers, public name, reverse proxy: the flow matrix (issue 7)'),
+    snmp: snmpConfig.prefault({}).describe('SNMP discovery and inventory of network devices: credential sets, scheduled scans (issue 3)'),
   })
   .strict();
 

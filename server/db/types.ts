@@ -3,6 +3,7 @@
  * (timestamptz on PostgreSQL is read back as ISO text, see index.ts), JSON is stored as text.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { SnmpCredentialsTable, SnmpScansTable } from '../snmp/db-types.js';
 
 type Id = Generated<number>;
 type Json = string;
@@ -155,6 +156,47 @@ export interface ApiTokensTable {
   created_at: Ts;
   last_used_at: Ts | null;
   revoked_at: Ts | null;
+  /** admin | analyst | viewer (migration 202611290600). */
+  role: ColumnType<string, string | undefined, string>;
+}
+
+export interface UsersTable {
+  id: Id;
+  username: string;
+  password_hash: string;
+  role: string;
+  disabled_at: Ts | null;
+  created_at: Ts;
+  updated_at: Ts;
+  last_login_at: Ts | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Ts;
+  last_seen_at: Ts;
+  expires_at: Ts;
+  remote_address: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Id;
+  key: string;
+  attempted_at: Ts;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: Ts;
+  actor: string;
+  actor_kind: string;
+  action: string;
+  target: string | null;
+  details: Json;
+  remote_address: string | null;
 }
 
 export interface VulnerabilitiesTable {
@@ -192,6 +234,155 @@ export interface FindingsTable {
   resolved_at: Ts | null;
 }
 
+export interface JobsTable {
+  id: Id;
+  name: string;
+  key: string | null;
+  payload: Json;
+  state: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  run_at: Ts;
+  locked_by: string | null;
+  locked_until: Ts | null;
+  last_error: string | null;
+  created_at: Ts;
+  finished_at: Ts | null;
+}
+
+export interface AlertOutboxTable {
+  id: Id;
+  key: string;
+  kind: string;
+  channel: string;
+  period: string | null;
+  message_id: string;
+  subject: string;
+  payload: Json;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: Ts;
+  lease_owner: string | null;
+  lease_until: Ts | null;
+  last_error: string | null;
+  created_at: Ts;
+  sent_at: Ts | null;
+}
+
+export interface AlertDeliveriesTable {
+  id: Id;
+  outbox_id: number;
+  attempt: number;
+  node: string;
+  channel: string;
+  message_id: string;
+  outcome: string;
+  error: string | null;
+  response: string | null;
+  started_at: Ts;
+  finished_at: Ts | null;
+}
+
+export interface AlertStatesTable {
+  rule: string;
+  dedup_key: string;
+  active: number;
+  episode: number;
+  asset_id: number | null;
+  vulnerability_id: string | null;
+  changed_at: Ts;
+}
+
+export interface AlertEventsTable {
+  id: Id;
+  event_key: string;
+  rule: string;
+  dedup_key: string;
+  kind: string;
+  asset_id: number | null;
+  vulnerability_id: string | null;
+  data: Json;
+  created_at: Ts;
+  batched_at: Ts | null;
+}
+
+/** KB tables (migration 202611290500-create-kb, issue 8). */
+export interface KbSourcesTable {
+  id: string;
+  last_attempt_at: Ts | null;
+  last_success_at: Ts | null;
+  last_error: string | null;
+  records: ColumnType<number, number | undefined, number>;
+  meta: ColumnType<Json, Json | undefined, Json>;
+}
+
+export interface KbRawTable {
+  id: Id;
+  source: string;
+  name: string;
+  sha256: string;
+  bytes: number;
+  imported_at: Ts;
+  parsed_at: Ts | null;
+  records: ColumnType<number, number | undefined, number>;
+  problems: ColumnType<number, number | undefined, number>;
+  payload: Buffer | null;
+}
+
+export interface VulnerabilityRulesTable {
+  id: Id;
+  vulnerability_id: string;
+  source: string;
+  record_id: string | null;
+  record_revision: string | null;
+  part: string;
+  vendor: string;
+  product: string;
+  criteria: string;
+  version_exact: string | null;
+  version_start: string | null;
+  start_inclusive: number;
+  version_end: string | null;
+  end_inclusive: number;
+  vulnerable: number;
+  config_id: string | null;
+  negate: number;
+  version_scheme: string | null;
+  updated_at: Ts | null;
+}
+
+export interface DistroFixesTable {
+  id: Id;
+  distro: string;
+  release: string;
+  package: string;
+  vulnerability_id: string;
+  fixed_version: string | null;
+  status: string;
+  urgency: string | null;
+  source: string;
+  record_id: string | null;
+  updated_at: Ts | null;
+}
+
+export interface PackageSourcesTable {
+  distro: string;
+  release: string;
+  binary: string;
+  source: string;
+  source_version: string | null;
+  binary_version: string | null;
+}
+
+export interface KbProblemsTable {
+  id: Id;
+  source: string;
+  record_ref: string | null;
+  code: string;
+  message: string;
+  at: Ts;
+}
+
 export interface Database {
   assets: AssetsTable;
   asset_identifiers: AssetIdentifiersTable;
@@ -204,8 +395,25 @@ export interface Database {
   account_info: AccountInfoTable;
   inventory_receipts: InventoryReceiptsTable;
   api_tokens: ApiTokensTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
   vulnerabilities: VulnerabilitiesTable;
   findings: FindingsTable;
+  kb_sources: KbSourcesTable;
+  kb_raw: KbRawTable;
+  vulnerability_rules: VulnerabilityRulesTable;
+  distro_fixes: DistroFixesTable;
+  package_sources: PackageSourcesTable;
+  kb_problems: KbProblemsTable;
+  jobs: JobsTable;
+  alert_outbox: AlertOutboxTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_states: AlertStatesTable;
+  alert_events: AlertEventsTable;
+  snmp_credentials: SnmpCredentialsTable;
+  snmp_scans: SnmpScansTable;
 }
 
 export type AssetRow = Selectable<AssetsTable>;

@@ -7,22 +7,33 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { VigieError, isVigieError } from '../../common/errors.js';
+import { isVigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
 import type { Db } from '../db/index.js';
-import { verifyToken } from '../db/repositories/tokens.js';
 import { Ingestor } from '../inventory/ingest.js';
 import { ParsePool, defaultWorkerCount } from '../inventory/parse-pool.js';
 import { agentRoutes } from './agents/index.js';
+import { registerAuth } from './auth/index.js';
+import { authRoutes } from './auth/routes.js';
 import { assetRoutes } from './api/assets.js';
+import { alertRoutes } from './api/alerts.js';
+import { kbRoutes } from './api/kb.js';
 import { fleetRoutes } from './api/fleet.js';
+import { trendRoutes } from './api/trends.js';
+import { findingRoutes } from './api/findings.js';
+import { opsRoutes } from './api/ops.js';
+import { snmpRoutes } from './api/snmp.js';
+import { FlowMonitor } from '../ops/flows/monitor.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { webRoutes } from './web.js';
 
 export interface AppDeps {
   db: Db;
   ingestor?: Ingestor;
   metrics?: Metrics;
   logger?: FastifyServerOptions['logger'];
+  /** Flow check state shared with `vigie server`'s start-up check (issue 7); a fresh one when absent. */
+  flowMonitor?: FlowMonitor;
 }
 
 export const VERSION = '0.1.0';
@@ -32,7 +43,7 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
     ? { https: { cert: readFileSync(config.server.tlsCert), key: readFileSync(config.server.tlsKey) } }
     : {};
   const app = Fastify({
-    logger: deps.logger ?? { level: config.server.logLevel, redact: ['req.headers.authorization'] },
+    logger: deps.logger ?? { level: config.server.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     trustProxy: config.server.trustedProxies.length ? config.server.trustedProxies : false,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
@@ -43,6 +54,10 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
   }) as unknown as FastifyInstance;
   const metrics = deps.metrics ?? createMetrics();
   const ingestor = deps.ingestor ?? new Ingestor(deps.db, config);
+  // Echo the request id (ours, or the caller's x-request-id) so a user can quote it and it matches the log lines.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     if (isVigieError(error)) {
@@ -77,18 +92,24 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
   await app.register(async (api) => {
     api.setValidatorCompiler(() => () => true);
     api.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    api.addHook('onRequest', async (req) => {
-      const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      const token = m ? await verifyToken(deps.db.kysely, m[1]!) : null;
-      if (!token) throw new VigieError('API_UNAUTHORIZED', `expected "Authorization: Bearer <token>" with a valid token (vigie token create), found ${m ? 'an unknown or revoked token' : 'none'}`);
-    });
+    // Bearer token or session cookie (+ CSRF), role checks, audit of state-changing requests: server/http/auth/.
+    await registerAuth(api, { config, db: deps.db });
+    await authRoutes(api, { config, db: deps.db });
+    await trendRoutes(api, { db: deps.db });
     const ctx = { config, db: deps.db };
     await assetRoutes(api, ctx);
     await fleetRoutes(api, ctx);
+    await findingRoutes(api, ctx);
+    await alertRoutes(api, { config, db: deps.db });
+    await opsRoutes(api, { config, monitor: deps.flowMonitor ?? new FlowMonitor(config, app.log) });
+    await kbRoutes(api, { config, db: deps.db });
+    await snmpRoutes(api, { config, db: deps.db, ingestor });
   }, { prefix: '/api/v1' });
 
   const parser = new ParsePool(config.agents.parseWorkers ?? defaultWorkerCount());
   app.addHook('onClose', async () => parser.close());
   await app.register(async (agents) => agentRoutes(agents, { config, db: deps.db, ingestor, metrics, parser }));
+  // The web UI at / (GET; SPA fallback to index.html), beside the agents' POST endpoints.
+  await webRoutes(app);
   return app;
 }

@@ -51,16 +51,21 @@ export function rpmvercmp(a: string, b: string): number {
   return i >= a.length ? -1 : 1;
 }
 
+/** EVR split as rpm's parseEVR: epoch digits before ':', release after the last '-'. */
+export function splitEvr(v: string): { epoch: number; version: string; release: string } {
+  const m = /^(?:(\d+):)?(.*?)(?:-([^-]*))?$/.exec(v.trim())!;
+  return { epoch: Number(m[1] ?? 0), version: m[2] ?? '', release: m[3] ?? '' };
+}
+
 export const rpm: VersionScheme = {
   id: 'rpm',
   compare(a, b) {
-    const split = (v: string) => {
-      const m = /^(?:(\d+):)?(.*?)(?:-([^-]*))?$/.exec(v.trim())!;
-      return { epoch: Number(m[1] ?? 0), version: m[2] ?? '', release: m[3] ?? '' };
-    };
-    const x = split(a);
-    const y = split(b);
+    const x = splitEvr(a);
+    const y = splitEvr(b);
     if (x.epoch !== y.epoch) return x.epoch - y.epoch;
     return rpmvercmp(x.version, y.version) || rpmvercmp(x.release, y.release);
   },
+  // rpm accepts almost anything; we only refuse what cannot be a version at all (no alphanumeric, or spaces).
+  valid: (v) => /^(?:\d+:)?[A-Za-z0-9._+~^-]*[A-Za-z0-9][A-Za-z0-9._+~^-]*$/.test(v.trim()),
+  normalise: (v) => v.trim(),
 };

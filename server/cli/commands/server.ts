@@ -1,7 +1,11 @@
 /** `vigie server`: HTTP (agents, API), with migrations applied at start. */
 import type { CliCommand } from '../types.js';
 import { buildApp } from '../../http/app.js';
+import { ensureInitialAdmin } from '../../http/auth/bootstrap.js';
 import { openContext } from '../context.js';
+import { createJobRunner } from '../../jobs/index.js';
+import { FlowMonitor } from '../../ops/flows/monitor.js';
+import { startOps } from '../../ops/server-start.js';
 
 export const serverCommand: CliCommand = {
   id: 'server',
@@ -15,10 +19,15 @@ export const serverCommand: CliCommand = {
       .option('--port <port>', 'listen port (server.port, default 8080)')
       .action(async (opts: { config?: string; host?: string; port?: string }) => {
         const { config, db } = await openContext(opts, { 'server.host': opts.host, 'server.port': opts.port });
-        const app = await buildApp(config, { db });
+        const flowMonitor = new FlowMonitor(config);
+        const app = await buildApp(config, { db, flowMonitor });
+        await ensureInitialAdmin(db, config.auth, app.log); // first start: an admin, password from config or printed once
+        // Jobs and schedules (digest, alert rules, outbox delivery): every node runs them; the queue keeps it once.
+        const jobs = config.jobs.enabled ? createJobRunner(db, config, { log: app.log }) : null;
         const stop = async (signal: string) => {
           app.log.info({ signal }, 'shutting down');
           await app.close();
+          await jobs?.stop();
           await db.close();
           process.exit(0);
         };
@@ -26,6 +35,8 @@ export const serverCommand: CliCommand = {
         process.once('SIGTERM', () => void stop('SIGTERM'));
         const address = await app.listen({ host: config.server.host, port: config.server.port });
         app.log.info({ address, db: db.dialect }, 'vigie server listening');
+        startOps(app, config, flowMonitor); // issue 7: DB held marker, TLS reload on SIGHUP, background flow check
+        jobs?.start();
       });
   },
 };

@@ -2,10 +2,18 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as createInventory from './202611290300-create-inventory.js';
 import * as createFindings from './202611290400-create-findings.js';
+import * as createKb from './202611290500-create-kb.js';
+import * as createUsers from './202611290600-create-users.js';
+import * as createAlerts from './202611290700-create-alerts.js';
+import * as createSnmp from './202611291100-create-snmp.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
   '202611290400-create-findings': createFindings,
+  '202611290500-create-kb': createKb,
+  '202611290600-create-users': createUsers,
+  '202611290700-create-alerts': createAlerts,
+  '202611291100-create-snmp': createSnmp,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

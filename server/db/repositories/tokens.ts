@@ -5,18 +5,18 @@ import type { Database } from '../types.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createToken(db: Kysely<Database>, name: string): Promise<{ id: number; token: string }> {
+export async function createToken(db: Kysely<Database>, name: string, role: 'admin' | 'analyst' | 'viewer' = 'admin'): Promise<{ id: number; token: string }> {
   const token = 'vigie_' + randomBytes(24).toString('base64url');
   const row = await db
     .insertInto('api_tokens')
-    .values({ name, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: new Date().toISOString() })
+    .values({ name, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: new Date().toISOString(), role })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, token };
 }
 
 export async function listTokens(db: Kysely<Database>) {
-  return db.selectFrom('api_tokens').select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
+  return db.selectFrom('api_tokens').select(['id', 'name', 'prefix', 'role', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
 }
 
 export async function revokeToken(db: Kysely<Database>, idOrName: string): Promise<number> {
@@ -28,10 +28,10 @@ export async function revokeToken(db: Kysely<Database>, idOrName: string): Promi
 }
 
 /** Returns the token's id when valid; records last use at most once a minute (no write per request). */
-export async function verifyToken(db: Kysely<Database>, token: string): Promise<{ id: number; name: string } | null> {
+export async function verifyToken(db: Kysely<Database>, token: string): Promise<{ id: number; name: string; role: string } | null> {
   const row = await db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'last_used_at'])
+    .select(['id', 'name', 'role', 'last_used_at'])
     .where('token_hash', '=', hashToken(token))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -40,5 +40,5 @@ export async function verifyToken(db: Kysely<Database>, token: string): Promise<
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return { id: row.id, name: row.name };
+  return { id: row.id, name: row.name, role: row.role };
 }

@@ -146,9 +146,10 @@ const ORIGINS = new Map<string, SoftwareOrigin>([
   ['os', 'os'], ['driver', 'driver'], ['firmware', 'firmware'], ['snmp', 'snmp'],
 ]);
 
-const SOFTWARE_USED = new Set(['name', 'version', 'publisher', 'arch', 'architecture', 'from', 'install_date', 'installdate']);
+const SOFTWARE_USED = new Set(['name', 'version', 'publisher', 'arch', 'architecture', 'from', 'install_date', 'installdate', 'source_package', 'source_version']);
 
-function software(r: Rec): Software | null {
+/** `origin` forces the origin: Vigie agent VIGIE_DRIVERS / VIGIE_FIRMWARES items (docs/agent.md). */
+function software(r: Rec, origin?: SoftwareOrigin): Software | null {
   const name = str(r.name);
   if (name === null) return null; // a nameless entry identifies nothing: skipped rather than failing the inventory
   const from = str(r.from);
@@ -157,10 +158,11 @@ function software(r: Rec): Software | null {
     version: str(r.version),
     publisher: str(r.publisher),
     arch: first(str(r.arch), str(r.architecture)),
-    origin: (from && ORIGINS.get(from.toLowerCase())) || 'other',
+    origin: origin ?? ((from && ORIGINS.get(from.toLowerCase())) || 'other'),
     installDate: date(r.install_date ?? r.installdate),
-    sourcePackage: null,
-    sourceVersion: null,
+    // SOURCE_PACKAGE / SOURCE_VERSION: extra SOFTWARES fields of the Vigie agent (dpkg Source:, rpm SOURCERPM, apk origin).
+    sourcePackage: str(r.source_package),
+    sourceVersion: str(r.source_version),
     extra: extraOf(r, SOFTWARE_USED),
   };
 }
@@ -280,7 +282,11 @@ const OS_USED = new Set(['name', 'version', 'full_name', 'arch', 'kernel_name', 
 const DEVICE_USED = new Set(['name', 'serial', 'manufacturer', 'model', 'assettag']);
 
 /** Sections given a typed home above; every other one lands in `sections` as is. */
-const TYPED = new Set(['hardware', 'bios', 'operatingsystem', 'network_device', 'softwares', 'networks', 'drives', 'services', 'accountinfo']);
+const TYPED = new Set([
+  'hardware', 'bios', 'operatingsystem', 'network_device', 'softwares', 'networks', 'drives', 'services', 'accountinfo',
+  // Vigie agent sections (docs/agent.md): drivers and firmware are software the CVE matcher sees; services as GLPI's.
+  'vigie_drivers', 'vigie_firmwares', 'vigie_services',
+]);
 
 function kindOf(itemtype: string | null, vmSystem: string | null): AssetKind {
   switch (itemtype?.toLowerCase()) {
@@ -317,8 +323,11 @@ function pathOf(path: readonly PropertyKey[]): string {
 export function contentToInventory(content: Rec, meta: ContentMeta, limits: { maxSoftware: number }): Inventory {
   const where = `(device ${meta.deviceId})`;
   const rawSoftware = content.softwares === undefined ? [] : Array.isArray(content.softwares) ? content.softwares : [content.softwares];
-  if (rawSoftware.length > limits.maxSoftware) {
-    throw new VigieError('INVENTORY_TOO_LARGE', `inventory rejected: expected at most ${limits.maxSoftware} software entries, found ${rawSoftware.length} ${where}`);
+  const drivers = items(content.vigie_drivers);
+  const firmwares = items(content.vigie_firmwares);
+  const softwareCount = rawSoftware.length + drivers.length + firmwares.length;
+  if (softwareCount > limits.maxSoftware) {
+    throw new VigieError('INVENTORY_TOO_LARGE', `inventory rejected: expected at most ${limits.maxSoftware} software entries, found ${softwareCount} ${where}`);
   }
 
   const hw = items(content.hardware)[0];
@@ -368,8 +377,9 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
     agent: {
       deviceId: meta.deviceId,
       agentId: meta.agentId ?? null,
-      name: meta.agentName ?? null,
-      version: meta.agentVersion ?? null,
+      // The Vigie agent names itself in VIGIE_AGENT: its User-Agent is the OCS one, for stock OCS servers.
+      name: first(str(items(content.vigie_agent)[0]?.name), meta.agentName ?? null),
+      version: first(str(items(content.vigie_agent)[0]?.version), meta.agentVersion ?? null),
       userAgent: meta.userAgent ?? null,
     },
     kind: kindOf(meta.itemtype ?? null, vmSystem),
@@ -422,9 +432,13 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
       boardModel: b('mmodel'),
       boardSerial: b('msn'),
     },
-    software: collect(rawSoftware.filter(isRec), software),
+    software: [
+      ...collect(rawSoftware.filter(isRec), (r) => software(r)),
+      ...collect(drivers, (r) => software(r, 'driver')),
+      ...collect(firmwares, (r) => software(r, 'firmware')),
+    ],
     interfaces: interfaces(items(content.networks)),
-    services: collect(items(content.services), service),
+    services: collect([...items(content.services), ...items(content.vigie_services)], service),
     volumes: collect(items(content.drives), volume),
     sections,
   };

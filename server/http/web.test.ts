@@ -1,0 +1,44 @@
+/** The web UI is served at / beside the agent endpoints: static files, SPA fallback, CSP, API 404s stay JSON. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer, type TestServer } from '../../test/helpers/app.js';
+import { WEB_DIST } from './web.js';
+
+describe('web UI serving', { skip: existsSync(WEB_DIST + 'index.html') ? false : 'web/dist not built (npm run build:web; npm test builds it)' }, () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer('sqlite');
+  });
+  after(async () => s?.close());
+
+  test('GET / and client-side routes give index.html with a strict CSP', async () => {
+    for (const url of ['/', '/assets/12?tab=software', '/settings']) {
+      const res = await s.app.inject({ method: 'GET', url, headers: { accept: 'text/html,application/xhtml+xml' } });
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.headers['content-type'] as string, /text\/html/);
+      assert.match(res.body, /<div id="root">/);
+      assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
+      assert.doesNotMatch(res.headers['content-security-policy'] as string, /script-src[^;]*unsafe-inline/);
+    }
+  });
+
+  test('hashed assets are cached; unknown API routes and non-HTML requests get JSON 404s', async () => {
+    const html = (await s.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).body;
+    const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await s.app.inject({ method: 'GET', url: js });
+    assert.equal(asset.statusCode, 200);
+    assert.match(asset.headers['cache-control'] as string, /immutable/);
+    const api = await s.app.inject({ method: 'GET', url: '/api/v1/nope', headers: { accept: 'text/html', authorization: `Bearer ${s.token}` } });
+    assert.equal(api.statusCode, 404);
+    assert.equal((api.json() as { error: { code: string } }).error.code, 'API_NOT_FOUND');
+    const plain = await s.app.inject({ method: 'GET', url: '/missing.png', headers: { accept: 'image/png' } });
+    assert.equal(plain.statusCode, 404);
+  });
+
+  test('POST / is still the agent endpoint', async () => {
+    const res = await s.app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/xml' }, payload: '<REQUEST><QUERY>PROLOG</QUERY></REQUEST>' });
+    assert.notEqual(res.statusCode, 404);
+    assert.doesNotMatch(res.body, /<div id="root">/);
+  });
+});

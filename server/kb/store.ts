@@ -1,0 +1,267 @@
+/**
+ * Writes KbRecords into the KB tables, one transaction per batch (the caller's): vulnerabilities are merged
+ * per source (data.sources[source], newest revision wins; KEV and EPSS patch their own fields), a source's rules
+ * for a CVE are replaced as a whole only when the record's revision changes (so re-importing is a no-op),
+ * distro fixes and package sources are upserted, problems appended. Statements are chunked under both
+ * dialects' bind-parameter limits, and each batch is deduplicated first (PostgreSQL refuses an upsert that
+ * touches one row twice).
+ */
+import type { Insertable, Transaction } from 'kysely';
+import type { BulkInsert } from '../db/bulk-insert.js';
+import type { Database, VulnerabilitiesTable } from '../db/types.js';
+import { bestCvss } from './cvss.js';
+import type { CvssMetric, DistroFixInput, KbRecord, RuleInput, VulnInfo } from './types.js';
+
+type Trx = Transaction<Database>;
+type VulnRecord = Extract<KbRecord, { kind: 'vulnerability' }>;
+
+/** Which source's text and dates the vulnerabilities row shows first (NVD analyses, then the CNA's record). */
+export const SOURCE_PRIORITY = ['nvd', 'cve5', 'nvd-overrides'];
+
+export interface SourceEntry extends VulnInfo {
+  revision: string | null;
+}
+export interface VulnData {
+  sources: Record<string, SourceEntry>;
+  kev?: { dateAdded: string | null; dueDate: string | null } & Record<string, unknown>;
+  epss?: { score: number; percentile: number | null; date: string | null };
+}
+
+function chunks<T>(xs: readonly T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** ISO-8601 UTC; NVD writes local-less times that are UTC ("2026-03-07T05:16:26.243"). */
+export function isoOf(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) || /^\d{4}-\d\d-\d\d$/.test(s) ? s : `${s}Z`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Revisions compare as instants when they are dates, else as strings (content hashes: any change is newer). */
+function newer(incoming: string | null, stored: string | null | undefined): 'newer' | 'same' | 'older' {
+  if (stored === undefined || stored === null) return 'newer';
+  if (incoming === stored) return 'same';
+  if (incoming === null) return 'older';
+  const a = isoOf(incoming);
+  const b = isoOf(stored);
+  if (a && b) return a > b ? 'newer' : a === b ? 'same' : 'older';
+  return 'newer';
+}
+
+function ordered(data: VulnData): SourceEntry[] {
+  const names = Object.keys(data.sources).sort((a, b) => {
+    const pa = SOURCE_PRIORITY.indexOf(a);
+    const pb = SOURCE_PRIORITY.indexOf(b);
+    return (pa < 0 ? 99 : pa) - (pb < 0 ? 99 : pb) || a.localeCompare(b);
+  });
+  return names.map((n) => data.sources[n]!);
+}
+
+/** The vulnerabilities row of a merged data document. */
+export function rowOf(id: string, data: VulnData, now: string): Insertable<VulnerabilitiesTable> {
+  const entries = ordered(data);
+  const first = <K extends keyof SourceEntry>(k: K) => entries.map((e) => e[k]).find((v) => v !== undefined && v !== null && v !== '') ?? null;
+  const metrics: CvssMetric[] = entries.flatMap((e) => e.cvss ?? []);
+  const best = bestCvss(metrics);
+  const modified = entries.map((e) => isoOf(e.modified)).filter((x): x is string => !!x).sort().pop() ?? null;
+  const authoritative = data.sources.nvd ?? data.sources.cve5;
+  const embeddedKev = entries.map((e) => e.kev).find((k) => k) ?? null;
+  return {
+    id,
+    title: first('title'),
+    description: first('description'),
+    published_at: isoOf(first('published') as string | null),
+    modified_at: modified,
+    severity: best?.severity ?? null,
+    cvss_score: best?.score ?? null,
+    cvss_vector: best?.vector ?? null,
+    epss: data.epss?.score ?? null,
+    epss_percentile: data.epss?.percentile ?? null,
+    kev: data.kev || embeddedKev ? 1 : 0,
+    kev_due_date: data.kev?.dueDate ?? embeddedKev?.dueDate ?? null,
+    withdrawn: authoritative?.withdrawn ? 1 : 0,
+    data: JSON.stringify(data),
+    updated_at: now,
+  };
+}
+
+export interface BatchResult {
+  /** Records that changed something (a no-op re-import counts 0). */
+  changed: number;
+  rulesWritten: number;
+}
+
+export type { BulkInsert } from '../db/bulk-insert.js';
+
+export async function writeBatch(trx: Trx, source: string, records: KbRecord[], now: string, bulk?: BulkInsert): Promise<BatchResult> {
+  const res: BatchResult = { changed: 0, rulesWritten: 0 };
+  // ---- vulnerabilities: gather the patches per CVE id
+  const vulns = new Map<string, VulnRecord>(); // key source\0id: newest revision in the batch
+  const kevs = new Map<string, Extract<KbRecord, { kind: 'kev' }>>();
+  const epss = new Map<string, Extract<KbRecord, { kind: 'epss' }>>();
+  const fixes = new Map<string, { fix: DistroFixInput; source: string; mode: 'replace' | 'fill' }>();
+  const pkgs = new Map<string, Extract<KbRecord, { kind: 'package-source' }>>();
+  const problems: Extract<KbRecord, { kind: 'problem' }>[] = [];
+  for (const r of records) {
+    if (r.kind === 'vulnerability') {
+      const k = `${r.source}\0${r.id}`;
+      const prev = vulns.get(k);
+      if (!prev || newer(r.revision, prev.revision) !== 'older') vulns.set(k, r);
+    } else if (r.kind === 'kev') kevs.set(r.id, r);
+    else if (r.kind === 'epss') epss.set(r.id, r);
+    else if (r.kind === 'distro-fixes') {
+      for (const f of r.fixes) {
+        const k = `${f.distro}\0${f.release}\0${f.package}\0${f.vulnerability_id}`;
+        const prev = fixes.get(k);
+        if (!prev || prev.mode === 'fill' || r.mode === 'replace') fixes.set(k, { fix: f, source: r.source, mode: r.mode });
+      }
+    } else if (r.kind === 'package-source') pkgs.set(`${r.distro}\0${r.release}\0${r.binary}\0${r.binary_version}`, r);
+    else if (r.kind === 'problem') problems.push(r);
+  }
+
+  const ids = [...new Set([...[...vulns.values()].map((v) => v.id), ...kevs.keys(), ...epss.keys()])];
+  const existing = new Map<string, VulnData>();
+  for (const c of chunks(ids, 500)) {
+    for (const row of await trx.selectFrom('vulnerabilities').select(['id', 'data']).where('id', 'in', c).execute()) {
+      try {
+        const d = JSON.parse(row.data) as Partial<VulnData>;
+        existing.set(row.id, { ...d, sources: d.sources ?? {} });
+      } catch {
+        existing.set(row.id, { sources: {} });
+      }
+    }
+  }
+  const dirty = new Set<string>();
+  const accepted: VulnRecord[] = [];
+  for (const v of vulns.values()) {
+    const data = existing.get(v.id) ?? { sources: {} };
+    existing.set(v.id, data);
+    const verdict = newer(v.revision, data.sources[v.source]?.revision);
+    if (verdict === 'older') continue;
+    accepted.push(v);
+    if (verdict === 'same') continue;
+    data.sources[v.source] = { revision: v.revision, ...v.info };
+    dirty.add(v.id);
+  }
+  for (const k of kevs.values()) {
+    const data = existing.get(k.id) ?? { sources: {} };
+    existing.set(k.id, data);
+    const next = { ...k.data, dateAdded: k.dateAdded, dueDate: k.dueDate };
+    if (JSON.stringify(data.kev) !== JSON.stringify(next)) {
+      data.kev = next;
+      dirty.add(k.id);
+    }
+  }
+  for (const e of epss.values()) {
+    const data = existing.get(e.id) ?? { sources: {} };
+    existing.set(e.id, data);
+    // An older day's score never replaces a newer one (importing an archive after a sync).
+    if (data.epss && data.epss.date && e.date && isoOf(e.date)! < isoOf(data.epss.date)!) continue;
+    if (data.epss?.score === e.epss && data.epss.percentile === e.percentile && data.epss.date === e.date) continue;
+    data.epss = { score: e.epss, percentile: e.percentile, date: e.date };
+    dirty.add(e.id);
+  }
+  const rows = [...dirty].map((id) => rowOf(id, existing.get(id)!, now));
+  for (const c of chunks(rows, 400)) {
+    await trx
+      .insertInto('vulnerabilities')
+      .values(c)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'), description: eb.ref('excluded.description'), published_at: eb.ref('excluded.published_at'),
+          modified_at: eb.ref('excluded.modified_at'), severity: eb.ref('excluded.severity'), cvss_score: eb.ref('excluded.cvss_score'),
+          cvss_vector: eb.ref('excluded.cvss_vector'), epss: eb.ref('excluded.epss'), epss_percentile: eb.ref('excluded.epss_percentile'),
+          kev: eb.ref('excluded.kev'), kev_due_date: eb.ref('excluded.kev_due_date'), withdrawn: eb.ref('excluded.withdrawn'),
+          data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  res.changed += dirty.size;
+
+  // ---- rules: replaced per (source, CVE) when the revision differs from the stored one
+  const withRules = accepted.filter((v) => v.rules !== undefined);
+  const bySource = new Map<string, VulnRecord[]>();
+  for (const v of withRules) {
+    const list = bySource.get(v.source);
+    if (list) list.push(v);
+    else bySource.set(v.source, [v]);
+  }
+  for (const [src, list] of bySource) {
+    const stored = new Map<string, Set<string | null>>();
+    for (const c of chunks(list.map((v) => v.id), 500)) {
+      const rs = await trx.selectFrom('vulnerability_rules').select(['vulnerability_id', 'record_revision']).distinct().where('source', '=', src).where('vulnerability_id', 'in', c).execute();
+      for (const r of rs) stored.set(r.vulnerability_id, (stored.get(r.vulnerability_id) ?? new Set()).add(r.record_revision));
+    }
+    const replace = list.filter((v) => {
+      const s = stored.get(v.id);
+      if (!s) return v.rules!.length > 0;
+      return !(s.size === 1 && s.has(v.revision));
+    });
+    for (const c of chunks(replace.filter((v) => stored.has(v.id)).map((v) => v.id), 500)) {
+      await trx.deleteFrom('vulnerability_rules').where('source', '=', src).where('vulnerability_id', 'in', c).execute();
+    }
+    const newRows = replace.flatMap((v) =>
+      dedupeRules(v.rules!).map((r) => ({ ...r, vulnerability_id: v.id, source: src, record_id: v.id, record_revision: v.revision, updated_at: now })),
+    );
+    if (bulk) await bulk('vulnerability_rules', newRows);
+    else for (const c of chunks(newRows, 800)) await trx.insertInto('vulnerability_rules').values(c).execute();
+    res.rulesWritten += newRows.length;
+    for (const v of replace) if (!dirty.has(v.id)) res.changed++;
+  }
+
+  // ---- distro fixes
+  const fixList = [...fixes.values()];
+  // A CVE known only to the tracker still gets its vulnerabilities row (findings reference it by foreign key);
+  // NVD or CVE 5 fill it in when they arrive.
+  const stubIds = [...new Set(fixList.map((f) => f.fix.vulnerability_id))].filter((id) => !existing.has(id));
+  for (const c of chunks(stubIds, 500)) {
+    await trx.insertInto('vulnerabilities').values(c.map((id) => ({ id, kev: 0, withdrawn: 0, data: JSON.stringify({ sources: {} }), updated_at: now }))).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+  for (const mode of ['replace', 'fill'] as const) {
+    for (const c of chunks(fixList.filter((f) => f.mode === mode), 500)) {
+      const q = trx.insertInto('distro_fixes').values(c.map(({ fix, source }) => ({ ...fix, source, updated_at: now })));
+      if (mode === 'fill') await q.onConflict((oc) => oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doNothing()).execute();
+      else {
+        await q
+          .onConflict((oc) =>
+            oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doUpdateSet((eb) => ({
+              fixed_version: eb.ref('excluded.fixed_version'), status: eb.ref('excluded.status'), urgency: eb.ref('excluded.urgency'),
+              source: eb.ref('excluded.source'), record_id: eb.ref('excluded.record_id'), updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    }
+  }
+  res.changed += fixList.length;
+
+  // ---- package sources
+  for (const c of chunks([...pkgs.values()], 800)) {
+    await trx
+      .insertInto('package_sources')
+      .values(c.map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version })))
+      .onConflict((oc) => oc.columns(['distro', 'release', 'binary', 'binary_version']).doUpdateSet((eb) => ({ source: eb.ref('excluded.source'), source_version: eb.ref('excluded.source_version') })))
+      .execute();
+  }
+  res.changed += pkgs.size;
+
+  for (const c of chunks(problems, 500)) {
+    await trx.insertInto('kb_problems').values(c.map((p) => ({ source, record_ref: p.ref.slice(0, 500), code: p.code, message: p.message.slice(0, 2000), at: now }))).execute();
+  }
+  return res;
+}
+
+/** NVD repeats a cpeMatch across configurations now and then; one row per distinct rule is enough. */
+function dedupeRules(rules: RuleInput[]): RuleInput[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const k = `${r.criteria}|${r.version_exact}|${r.version_start}|${r.start_inclusive}|${r.version_end}|${r.end_inclusive}|${r.vulnerable}|${r.config_id}|${r.negate}|${r.version_scheme}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

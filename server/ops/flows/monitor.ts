@@ -1,0 +1,61 @@
+/**
+ * FlowMonitor: the server side of the flow check. Holds the last report (start-up or on demand) for the API,
+ * runs one check at a time (a second request joins the running one), and logs every mandatory flow that
+ * breaks or recovers, so a closed firewall rule shows up in the logs instead of as a silent sync failure.
+ */
+import type { VigieConfig } from '../../config/schema.js';
+import { checkFlows, type CheckOptions, type CheckReport } from './check.js';
+import { collectFlows } from './matrix.js';
+
+interface Log {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export class FlowMonitor {
+  last: (CheckReport & { trigger: string }) | null = null;
+  private running: Promise<CheckReport> | null = null;
+
+  constructor(
+    private readonly config: VigieConfig,
+    private log: Log | null = null,
+    private readonly options: Partial<CheckOptions> = {},
+  ) {}
+
+  /** `vigie server` builds the monitor before the app (and its logger) exists. */
+  useLog(log: Log): void {
+    this.log = log;
+  }
+
+  run(trigger: 'startup' | 'api' | 'schedule'): Promise<CheckReport> {
+    this.running ??= (async () => {
+      try {
+        const report = await checkFlows(collectFlows(this.config), { timeoutMs: this.config.network.checkTimeoutMs, ...this.options });
+        this.report(report, trigger);
+        this.last = { ...report, trigger };
+        return report;
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private report(report: CheckReport, trigger: string): void {
+    if (!this.log) return;
+    const before = new Map((this.last?.results ?? []).map((r) => [r.id, r.status]));
+    for (const r of report.results) {
+      if (r.mandatory && r.status !== 'ok' && r.status !== 'skipped') {
+        this.log.error({ flow: r.id, target: r.target, status: r.status, step: r.step, ms: r.ms, detail: r.detail, trigger }, 'mandatory network flow fails');
+      } else if (r.status === 'ok' && before.has(r.id) && before.get(r.id) !== 'ok') {
+        this.log.info({ flow: r.id, target: r.target, trigger }, 'network flow recovered');
+      } else if (!r.mandatory && r.status !== 'ok' && r.status !== 'skipped') {
+        this.log.warn({ flow: r.id, target: r.target, status: r.status, detail: r.detail, trigger }, 'optional network flow fails');
+      }
+    }
+    const counts: Record<string, number> = {};
+    for (const r of report.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    this.log.info({ ok: report.ok, counts, trigger }, 'network flow check done');
+  }
+}
