@@ -65,6 +65,16 @@ describe('web UI in Chromium', { skip }, () => {
       const res = await fetch(`${base}/ocsinventory`, { method: 'POST', headers: { 'content-type': 'application/x-compress', 'user-agent': 'OCS-NG_unified_unix_agent_v2.10.0' }, body: payload });
       assert.equal(res.status, 200, await res.text());
     }
+    // One finding on the crafted host (the KB and matcher are other issues): its evidence holds markup too.
+    const k = s.tdb.db.kysely;
+    const evil = await k.selectFrom('assets').select('id').where('hostname', '=', 'evil-host').executeTakeFirstOrThrow();
+    const now = new Date().toISOString();
+    await k.insertInto('vulnerabilities').values({ id: 'CVE-2099-0001', title: IMG, description: null, published_at: now, modified_at: now, severity: 'critical', cvss_score: 9.8, cvss_vector: null, epss: 0.5, epss_percentile: 0.9, kev: 1, kev_due_date: null, withdrawn: 0, data: '{}', updated_at: now }).execute();
+    await k.insertInto('findings').values({
+      asset_id: evil.id, vulnerability_id: 'CVE-2099-0001', software_name: IMG, software_version: '1.0', software_origin: 'deb', matcher: 'cpe-range', confidence: 1,
+      fixed_version: '1.1', status: 'open', first_seen_at: now, last_seen_at: now, resolved_at: null,
+      evidence: JSON.stringify({ inventory: { name: IMG, version: '1.0' }, identity: { cpe: 'cpe:2.3:a:evil:img:*:*:*:*:*:*:*:*' }, range: { versionEndExcluding: '1.1' }, verdict: 'affected: 1.0 < 1.1' }),
+    }).execute();
     profile = mkdtempSync(join(tmpdir(), 'vigie-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -104,6 +114,10 @@ describe('web UI in Chromium', { skip }, () => {
     await total.waitFor();
     assert.equal(await total.innerText(), String(stats.assets.total));
     assert.equal(await page.getByTestId('assets-active').locator('.figure-value').innerText(), String(stats.assets.active));
+    const critical = (await s.api<{ items: unknown[] }>('/findings?status=open&severity=critical&limit=500')).body.items.length;
+    await page.getByTestId('findings-critical').locator('.figure-value').filter({ hasText: /^\d/ }).waitFor();
+    assert.equal(await page.getByTestId('findings-critical').locator('.figure-value').innerText(), String(critical));
+    assert.equal(critical, 1);
     await page.locator('.chart svg').first().waitFor();
     await page.screenshot({ path: join(shots, 'dashboard-en.png') });
   });
@@ -145,6 +159,13 @@ describe('web UI in Chromium', { skip }, () => {
     assert.equal(await table.locator('img').count(), 0, 'no <img> element was created');
     assert.equal(await table.locator('script').count(), 0);
     await page.screenshot({ path: join(shots, 'asset-software-markup.png') });
+    await page.getByRole('tab', { name: 'Vulnerabilities' }).click();
+    await page.getByRole('button', { name: 'Why?' }).click();
+    const evidence = page.getByRole('list', { name: 'Evidence' });
+    await evidence.getByText('affected: 1.0 < 1.1').waitFor();
+    await evidence.getByText(IMG, { exact: true }).waitFor();
+    assert.equal(await page.locator('main img').count(), 0);
+    await page.screenshot({ path: join(shots, 'asset-evidence-en.png') });
     assert.deepEqual(dialogs, [], 'no alert() ran');
   });
 

@@ -11,11 +11,17 @@ export const tokenCommand: CliCommand = {
     t.command('create')
       .description('create a token and print it (only time it is shown)')
       .requiredOption('--name <name>', 'what the token is for')
+      .option('--role <role>', 'admin | analyst | viewer (viewer: read only)', 'admin')
       .option('--config <file>', 'configuration file')
-      .action(async (opts: { name: string; config?: string }) => {
+      .action(async (opts: { name: string; role: string; config?: string }) => {
+        if (opts.role !== 'admin' && opts.role !== 'analyst' && opts.role !== 'viewer') {
+          console.error(`--role: expected admin, analyst or viewer, found "${opts.role}"`);
+          process.exitCode = 2;
+          return;
+        }
         const { db } = await openContext(opts);
         try {
-          const { token } = await createToken(db.kysely, opts.name);
+          const { token } = await createToken(db.kysely, opts.name, opts.role);
           process.stdout.write(token + '\n');
         } finally {
           await db.close();

@@ -123,6 +123,11 @@ for (const dialect of testDialects()) {
       assert.equal((await asSession(alice, 'PATCH', `/users/${eve.id}`, { disabled: true })).statusCode, 200);
       assert.equal((await asSession(eveSess, 'GET', '/stats')).statusCode, 401);
       assert.equal((await login('eve', PASSWORD, '10.0.0.4')).statusCode, 401);
+      // A viewer may still end their own session (with the CSRF token); logging in again over a live session works.
+      assert.equal((await asSession(vic, 'POST', '/auth/logout', undefined, null)).statusCode, 403, 'CSRF still applies');
+      assert.equal((await asSession(vic, 'POST', '/auth/logout')).statusCode, 200);
+      const relog = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.4', headers: { cookie: ana.cookie, 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'ana', password: PASSWORD }) });
+      assert.equal(relog.statusCode, 200, relog.body);
       const self = await asSession(alice, 'PATCH', `/users/${(((await asSession(alice, 'GET', '/auth/me')).json()) as Me).id}`, { role: 'viewer' });
       assert.equal(self.statusCode, 400, 'an admin cannot demote themselves');
     });

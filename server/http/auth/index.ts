@@ -45,8 +45,10 @@ export interface AuthContext {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 };
-/** Routes that answer without a principal (relative to /api/v1). */
+/** Routes that answer without a principal. Login CSRF is stopped by SameSite=Strict and the JSON body (preflight). */
 const PUBLIC_ROUTES = new Set(['/api/v1/auth/login']);
+/** State-changing routes every role may call (a viewer can end their own session). */
+const ANY_ROLE_ROUTES = new Set(['/api/v1/auth/logout']);
 
 const asRole = (r: string): Role => (r === 'admin' || r === 'analyst' || r === 'viewer' ? r : 'viewer');
 
@@ -89,6 +91,8 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
   api.addHook('onRequest', async (req) => {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const sessionCookie = req.cookies[SESSION_COOKIE];
+    const route = req.routeOptions.url ?? '';
+    const isPublic = PUBLIC_ROUTES.has(route);
     if (m) {
       const token = await verifyToken(k, m[1]!);
       if (!token) throw new VigieError('API_UNAUTHORIZED', 'expected "Authorization: Bearer <token>" with a valid token (vigie token create), found an unknown or revoked token');
@@ -97,7 +101,7 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
       const s = await resolveSession(k, sessionCookie, ctx.config.auth.idleTimeoutMinutes);
       if (s) {
         req.principal = { kind: 'session', id: s.user.id, name: s.user.username, role: s.user.role, csrfToken: s.csrfToken, expiresAt: s.expiresAt };
-        if (!SAFE_METHODS.has(req.method)) {
+        if (!SAFE_METHODS.has(req.method) && !isPublic) {
           const sent = req.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !sameSecret(sent, s.csrfToken)) {
             throw new VigieError('AUTH_CSRF_INVALID', `expected the ${CSRF_HEADER} header to equal the ${CSRF_COOKIE} cookie of this session`);
@@ -105,7 +109,7 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
         }
       }
     }
-    if (PUBLIC_ROUTES.has(req.routeOptions.url ?? '')) return;
+    if (isPublic) return;
     if (!req.principal) {
       throw new VigieError(
         'API_UNAUTHORIZED',
@@ -114,7 +118,7 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
           : 'expected "Authorization: Bearer <token>" with a valid token (vigie token create) or a session cookie (log in), found none',
       );
     }
-    if (!SAFE_METHODS.has(req.method) && req.principal.role === 'viewer') {
+    if (!SAFE_METHODS.has(req.method) && req.principal.role === 'viewer' && !ANY_ROLE_ROUTES.has(route)) {
       throw new VigieError('API_FORBIDDEN', `the viewer role is read-only; ${req.principal.kind} "${req.principal.name}" cannot ${req.method} ${req.routeOptions.url ?? req.url}`);
     }
   });

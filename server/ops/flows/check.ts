@@ -275,7 +275,10 @@ function target(p: Probe | undefined, flow: Flow): string {
 export async function checkFlow(flow: Flow, opts: CheckOptions): Promise<CheckResult> {
   const base = { id: flow.id, provider: flow.provider, target: target(flow.probe, flow), mandatory: flow.mandatory };
   if (!flow.probe) {
-    const why = flow.ports.every((p) => p.proto === 'udp') && flow.provider !== 'listeners' ? 'UDP without a reply: cannot be told from a drop' : 'inbound flow: test it from its source';
+    const why =
+      flow.provider === 'snmp' ? 'no SNMP credential set for this scan to test with'
+      : flow.source !== undefined && flow.provider !== 'listeners' && flow.provider !== 'reverse-proxy' ? 'UDP without a reply: cannot be told from a drop'
+      : 'inbound flow: test it from its source';
     return { ...base, status: 'skipped', step: 'none', ms: 0, detail: why };
   }
   const start = performance.now();

@@ -3,7 +3,7 @@
  * Names resolve through a fixed table: the test never asks a real DNS server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,10 @@ test('registry: every provider file is registered', () => {
   const ids = flowProviders.ids();
   for (const f of files) assert.ok(ids.includes(f.replace(/\.ts$/, '')), `providers/${f} is not registered in providers/index.ts`);
   assert.equal(ids.length, files.length);
+});
+
+test('the README shows the current English matrix of the sample', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const block = /<!-- flows:dmz-sample:start -->\n([\s\S]*?)<!-- flows:dmz-sample:end -->/.exec(readme)?.[1];
+  assert.equal(block, readFileSync(join(testdata, 'dmz-sample.en.golden.md'), 'utf8'), 'README block differs from dmz-sample.en.golden.md: paste the golden file');
 });
