@@ -72,12 +72,27 @@ describe('distro matcher (Debian tracker)', () => {
   });
 
   it('binary → source through the Packages index; binNMU keeps its own version', () => {
-    const ctx = { packageSource: (_r: string, bin: string) => (bin === 'libssl3' ? { source: 'openssl', sourceVersion: '3.0.11-1~deb12u2', binaryVersion: '3.0.11-1~deb12u2+b1' } : null) };
+    const ctx = { packageSource: (_r: string, bin: string) => (bin === 'libssl3' ? [{ source: 'openssl', sourceVersion: '3.0.11-1~deb12u2', binaryVersion: '3.0.11-1~deb12u2+b1' }] : null) };
     const it1 = item(sw({ name: 'libssl3:amd64', version: '3.0.11-1~deb12u2+b1', origin: 'deb' }), undefined, ctx);
     assert.equal(it1.distro!.sourcePackage, 'openssl');
     assert.equal(it1.distro!.version, '3.0.11-1~deb12u2');
     assert.equal(it1.distro!.method, 'packages-index');
     assert.ok(!distro.match(it1, kb).candidates.some((c) => c.vulnerabilityId === 'CVE-2023-5678'));
+  });
+
+  it('metapackage: the indexed build with the installed version gives the source version (postgresql → postgresql-common)', () => {
+    const builds = [
+      { source: 'postgresql-common', sourceVersion: '248+deb12u1', binaryVersion: '15+248+deb12u1' },
+      { source: 'postgresql-common', sourceVersion: '248+deb12u2', binaryVersion: '15+248+deb12u2' },
+    ];
+    const kb2 = memoryKb([], [{ package: 'postgresql-common', vulnerability_id: 'CVE-2019-3466', fixed_version: '210' }]);
+    const i = item(sw({ name: 'postgresql', version: '15+248+deb12u1', origin: 'deb' }), undefined, { packageSource: () => builds });
+    assert.equal(i.distro!.version, '248+deb12u1');
+    assert.equal(distro.match(i, kb2).candidates.length, 0); // 248 ≥ 210: comparing the binary version 15+… would say vulnerable
+    const older = item(sw({ name: 'postgresql', version: '15+248' }), undefined, { packageSource: () => builds });
+    assert.equal(older.distro, null); // origin other: not a distro package
+    const unindexed = item(sw({ name: 'postgresql', version: '15+248+deb12u3', origin: 'deb' }), undefined, { packageSource: () => builds });
+    assert.deepEqual([unindexed.distro!.version, unindexed.distro!.confidence], ['248+deb12u2', 0.7]);
   });
 
   it('no distro record: not exclusive, and the deb alias gives an upstream identity with halved confidence', () => {

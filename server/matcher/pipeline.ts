@@ -7,6 +7,7 @@
 import { cpeOf, formatCpe, literal } from '../cpe/name.js';
 import { resolveCpe, type CpeIdentity, type PlatformIdentity, type Vocabulary } from '../cpe/resolve.js';
 import type { AliasCatalogue } from '../cpe/aliases.js';
+import { dpkg } from '../versions/dpkg.js';
 import { generic } from '../versions/generic.js';
 import { matchers } from './index.js';
 import type { Candidate, DistroIdentity, MatchItem, MatchOutput, MatchProblem, MatcherKb, PlatformRequirement, SoftwareFacts } from './types.js';
@@ -20,8 +21,8 @@ export interface PackageSource {
 export interface IdentityContext {
   aliases: AliasCatalogue;
   vocab: Vocabulary;
-  /** binary → source package of a Debian release (Packages index), or null. */
-  packageSource(release: string, binary: string): PackageSource | null;
+  /** binary → its builds in a Debian release's Packages indexes (main, updates, security: one per version). */
+  packageSource(release: string, binary: string): readonly PackageSource[] | null;
 }
 
 /** Binary package name without the ":amd64" qualifier dpkg-query prints for multi-arch packages. */
@@ -36,11 +37,18 @@ export function distroIdentity(sw: SoftwareFacts, platform: PlatformIdentity, ct
     return { distro: 'debian', release, sourcePackage: m?.[1] ?? sw.sourcePackage, version: sw.sourceVersion ?? m?.[2] ?? sw.version, method: 'agent', confidence: 1 };
   }
   const bin = binaryName(sw.name);
-  const ps = ctx.packageSource(release, bin);
-  if (ps) {
-    // The source version applies only to the binary version the index lists; a binNMU (+bN) or another build keeps its own.
-    const version = ps.sourceVersion && ps.binaryVersion === sw.version ? ps.sourceVersion : sw.version;
-    return { distro: 'debian', release, sourcePackage: ps.source, version, method: 'packages-index', confidence: 1 };
+  const builds = ctx.packageSource(release, bin);
+  if (builds?.length) {
+    // The build with the installed binary version gives the source version (metapackages such as postgresql
+    // 15+248+deb12u1 come from postgresql-common 248+deb12u1: comparing the binary version would be meaningless).
+    const exact = builds.find((b) => b.binaryVersion === sw.version);
+    if (exact) return { distro: 'debian', release, sourcePackage: exact.source, version: exact.sourceVersion ?? sw.version, method: 'packages-index', confidence: 1 };
+    const b0 = builds[0]!;
+    // No build of this exact version indexed (older point release, binNMU): when binary and source versions coincide
+    // in the index the installed version is the source's; otherwise take the nearest older build, with less confidence.
+    if (builds.every((b) => !b.sourceVersion || b.sourceVersion === b.binaryVersion)) return { distro: 'debian', release, sourcePackage: b0.source, version: sw.version, method: 'packages-index', confidence: 1 };
+    const older = builds.filter((b) => b.binaryVersion && dpkg.compare(b.binaryVersion, sw.version) <= 0).sort((x, y) => dpkg.compare(y.binaryVersion!, x.binaryVersion!))[0];
+    return { distro: 'debian', release, sourcePackage: b0.source, version: older?.sourceVersion ?? sw.version, method: 'packages-index', confidence: older ? 0.7 : 0.5 };
   }
   return { distro: 'debian', release, sourcePackage: bin, version: sw.version, method: 'binary-name', confidence: 0.8 };
 }

@@ -86,7 +86,7 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
   const present = await kbTables(k);
   const aliases = opts.aliases ?? loadAliases();
   const vocab = buildVocabulary(present.rules ? (await loadVocabulary(k)).map((r) => ({ vendor: literal(r.vendor), product: literal(r.product) })) : []);
-  const sourcesByRelease = new Map<string, Map<string, PackageSource>>();
+  const sourcesByRelease = new Map<string, Map<string, PackageSource[]>>();
   const ctx: IdentityContext = { aliases, vocab, packageSource: (release, bin) => sourcesByRelease.get(release)?.get(bin) ?? null };
   const slice = new KbSlice();
   const cache = new MatchCache(slice);
@@ -119,8 +119,9 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
         (wanted.get(rel) ?? wanted.set(rel, new Set()).get(rel)!).add(bin);
       }
       for (const [rel, bins] of wanted) {
-        const map = sourcesByRelease.get(rel) ?? new Map<string, PackageSource>();
-        for (const r of await loadPackageSources(k, 'debian', rel, [...bins])) map.set(r.binary, { source: r.source, sourceVersion: r.source_version, binaryVersion: r.binary_version });
+        const map = sourcesByRelease.get(rel) ?? new Map<string, PackageSource[]>();
+        for (const bin of bins) map.set(bin, []); // looked up, even when the index does not know it
+        for (const r of await loadPackageSources(k, 'debian', rel, [...bins])) map.get(r.binary)!.push({ source: r.source, sourceVersion: r.source_version, binaryVersion: r.binary_version });
         sourcesByRelease.set(rel, map);
       }
     }

@@ -41,6 +41,7 @@ export const networkConfig = z
       .describe('a reverse proxy in front of the server: agents reach it, it reaches the server listener'),
     checkTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5000).describe('timeout of each step of `vigie flows check`'),
     checkAtStartup: z.boolean().default(true).describe('run the flow check when `vigie server` starts (logged, does not block start-up)'),
+    checkEveryMinutes: z.coerce.number().int().min(0).max(10_080).default(60).describe('re-run the flow check this often and log mandatory flows that break or recover (0: never)'),
   })
   .strict();
 export type NetworkConfig = z.infer<typeof networkConfig>;

@@ -97,6 +97,8 @@ test('GET /api/v1/ops/flows gives the matrix; POST …/check runs the check (adm
     assert.equal(rep.ok, false);
     assert.equal(rep.trigger, 'api');
     assert.deepEqual(Object.fromEntries(rep.results.map((r) => [r.id, r.status])), { 'listeners:agents-1': 'skipped', [`dns:${LO}:${closedUdp}`]: 'refused', 'webhooks:hook': 'ok' });
+    const spec = (await app.inject({ url: '/api/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+    assert.ok(spec.paths['/api/v1/ops/flows'] && spec.paths['/api/v1/ops/flows/check'], 'both routes are in the OpenAPI document');
     const again = await app.inject({ url: '/api/v1/ops/flows', headers: { authorization: `Bearer ${viewer}` } });
     assert.equal(again.json<{ lastCheck: { trigger: string } }>().lastCheck.trigger, 'api');
   } finally {

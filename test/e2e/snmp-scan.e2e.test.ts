@@ -5,7 +5,7 @@
  * in the asset's history. Runs on every test dialect; only loopback is scanned (snmp.allowedTargets).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,7 +35,12 @@ for (const dialect of testDialects()) {
   test(`snmp scan via the API stores devices and records changes (${dialect})`, { skip: skip || (await dialectSkip(dialect)), timeout: 600_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-snmp-scan-'));
     // sweep order is alphabetical: 127.0.0.2 = fortigate, 127.0.0.3 = ios switch
-    for (const f of ['fortigate_60f', 'ios_c3560']) copyFileSync(`${SNMP_DEV}${f}.snmprec`, join(dir, `${f}.snmprec`));
+    // snmpsimd drops to nobody when started as root: the copies must be world-readable
+    chmodSync(dir, 0o755);
+    for (const f of ['fortigate_60f', 'ios_c3560']) {
+      copyFileSync(`${SNMP_DEV}${f}.snmprec`, join(dir, `${f}.snmprec`));
+      chmodSync(join(dir, `${f}.snmprec`), 0o644);
+    }
     const sim = await startSnmpsim(dir, { sweep: 2 });
     const tdb = await createTestDb(dialect);
     const config = configSchema.parse({
@@ -91,6 +96,7 @@ for (const dialect of testDialects()) {
       assert.equal(after.find((d) => d.vendor === 'Fortinet')!.version, '7.2.8');
       const changes = (await api<{ items: { kind: string; subject: string; oldValue: string | null; newValue: string | null }[] }>(`/assets/${fgt.assetId}/changes?limit=200`)).body.items;
       const text = changes.map((c) => `${c.kind} ${c.subject} ${c.oldValue ?? ''}→${c.newValue ?? ''}`).join('\n');
+      console.log(`changes recorded for the FortiGate:\n${text}`);
       assert.ok(changes.some((c) => /upgrad/i.test(c.kind) && c.subject === 'FortiOS' && c.oldValue === '7.2.6' && c.newValue === '7.2.8'), text);
       assert.ok(changes.some((c) => /interface|network|ip|mac/i.test(c.kind) && /port99/.test(`${c.subject} ${c.newValue}`)) || changes.length >= 2, text);
       const ios = after.find((d) => d.vendor === 'Cisco')!;

@@ -68,8 +68,10 @@ export function rulesFromAffected(affected: unknown): RuleInput[] {
     for (const cpe of cpes) {
       const f = cpeFields(cpe)!;
       const head = { part: f[0]!, vendor: unescapeCpe(f[1]!).toLowerCase(), product: unescapeCpe(f[2]!).toLowerCase(), criteria: cpe, vulnerable: 1, config_id: null, negate: 0 };
-      if (bounds.length) for (const b of bounds) rules.push({ ...head, ...b });
-      else if (f[3] !== '*' && f[3] !== '-') rules.push({ ...head, version_exact: unescapeCpe(f[3]!), version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: null });
+      // A CPE that pins its version is one affected version by itself. Crossing it with versions[] would be wrong
+      // and explosive: CISA's ADP entry of CVE-2024-20433 lists 2,434 pinned CPEs beside 2,434 versions (5.9 M pairs).
+      if (f[3] !== '*' && f[3] !== '-') rules.push({ ...head, version_exact: unescapeCpe(f[3]!), version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: null });
+      else for (const b of bounds) rules.push({ ...head, ...b });
     }
   }
   return rules;

@@ -6,8 +6,8 @@
  */
 import type { DistroFixInput, KbImporter, KbRecord, RawInput } from '../types.js';
 
-const HEADER = /^\[(\d{1,2} \w{3} \d{4})\] ((?:DSA|DLA|DTSA)-[\w-]+) (\S+)/;
-const RELEASE = /^\s+\[([a-z]+)\] - (\S+) (\S+)/;
+const HEADER = /^\[(\d{1,2} \w{3} \d{4})\] ((?:DSA|DLA|DTSA)-[\w-]+)\s/;
+const RELEASE = /^\s+\[([a-z]+)\] - (\S+)\s+(\S+)/; // a few old entries have two spaces
 /** Tracker tags in place of a version (security-tracker data/CVE/list conventions). */
 const TAGS: Record<string, DistroFixInput['status']> = {
   '<not-affected>': 'not-affected', '<end-of-life>': 'end-of-life', '<no-dsa>': 'ignored', '<ignored>': 'ignored', '<postponed>': 'ignored', '<unfixed>': 'open', '<undetermined>': 'undetermined',

@@ -15,7 +15,9 @@ const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 export function overrideRecord(doc: Obj, ref: string): KbRecord[] {
   const ann = obj(doc._annotation);
   const id = str(ann.cve_id);
-  const configurations = obj(doc.cve).configurations;
+  // `cve: {}` is how anchore empties an override (e.g. "the CVE has been rejected"): no configurations = no rules.
+  const cve = doc.cve && typeof doc.cve === 'object' ? obj(doc.cve) : null;
+  const configurations = cve && cve.configurations === undefined ? [] : cve?.configurations;
   if (!id || !/^CVE-\d{4}-\d{4,}$/.test(id) || !Array.isArray(configurations)) {
     return [{ kind: 'problem', ref, code: 'KB_RECORD_INVALID', message: `expected {_annotation:{cve_id}, cve:{configurations:[…]}}, found ${JSON.stringify(doc).slice(0, 100)}` }];
   }

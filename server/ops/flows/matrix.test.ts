@@ -90,3 +90,14 @@ test('the README shows the current English matrix of the sample', () => {
   const block = /<!-- flows:dmz-sample:start -->\n([\s\S]*?)<!-- flows:dmz-sample:end -->/.exec(readme)?.[1];
   assert.equal(block, readFileSync(join(testdata, 'dmz-sample.en.golden.md'), 'utf8'), 'README block differs from dmz-sample.en.golden.md: paste the golden file');
 });
+
+test('kb.proxy: one flow to the proxy instead of one per source; SNMP without credentials has no probe', () => {
+  const config = configSchema.parse({
+    kb: { proxy: 'http://proxy.example.org:3128' },
+    network: { dnsServers: ['192.0.2.53'] },
+    snmp: { scans: [{ name: 'dc', targets: ['10.40.0.0/24'], schedule: '0 3 * * *' }] },
+  });
+  const kb = collectFlows(config).filter((f) => f.provider === 'kb');
+  assert.deepEqual(kb.map((f) => [f.id, f.ports, f.probe]), [['kb:proxy', [{ proto: 'tcp', port: 3128 }], { kind: 'tcp', host: 'proxy.example.org', port: 3128 }]]);
+  assert.equal(collectFlows(config).find((f) => f.id === 'snmp:dc')?.probe, undefined);
+});

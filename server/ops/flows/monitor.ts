@@ -47,7 +47,10 @@ export class FlowMonitor {
     const before = new Map((this.last?.results ?? []).map((r) => [r.id, r.status]));
     for (const r of report.results) {
       if (r.mandatory && r.status !== 'ok' && r.status !== 'skipped') {
-        this.log.error({ flow: r.id, target: r.target, status: r.status, step: r.step, ms: r.ms, detail: r.detail, trigger }, 'mandatory network flow fails');
+        const fields = { flow: r.id, target: r.target, status: r.status, step: r.step, ms: r.ms, detail: r.detail, trigger };
+        // Error once when it breaks; a warning on each later check while it stays broken (no hourly error flood).
+        if (before.get(r.id) === r.status) this.log.warn(fields, 'mandatory network flow still fails');
+        else this.log.error(fields, 'mandatory network flow fails');
       } else if (r.status === 'ok' && before.has(r.id) && before.get(r.id) !== 'ok') {
         this.log.info({ flow: r.id, target: r.target, trigger }, 'network flow recovered');
       } else if (!r.mandatory && r.status !== 'ok' && r.status !== 'skipped') {
