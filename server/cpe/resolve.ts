@@ -6,7 +6,7 @@
  */
 import type { AliasCatalogue } from './aliases.js';
 
-export type ResolutionMethod = 'alias' | 'vocabulary' | 'heuristic' | 'os';
+export type ResolutionMethod = 'agent' | 'alias' | 'vocabulary' | 'heuristic' | 'os';
 
 export interface CpeIdentity {
   part: string;
@@ -56,7 +56,7 @@ export function ecosystemOf(origin: string): string {
   if (origin === 'deb') return 'deb';
   if (origin === 'rpm') return 'rpm';
   if (origin === 'msi' || origin === 'registry' || origin === 'appx') return 'windows';
-  if (origin === 'firmware' || origin === 'os' || origin === 'snmp') return 'firmware';
+  if (origin === 'firmware' || origin === 'os') return 'firmware';
   return 'generic';
 }
 

@@ -9,7 +9,7 @@ export const kbConfig = z
       .array(z.enum(['circl', 'nvd', 'kev', 'epss', 'debian-tracker']))
       .default(['circl', 'kev', 'epss', 'debian-tracker'])
       .describe('sources synced online by `vigie kb sync` and the schedule'),
-    schedule: z.string().default('0 4 * * *').describe('cron expression of the scheduled sync (daily at 04:00 by default)'),
+    schedule: z.string().default('0 4 * * *').describe('cron expression of the scheduled sync (daily at 04:00 by default; "off" disables it)'),
     staleHours: z.coerce.number().min(1).default(48).describe('a source not refreshed for this long is shown as stale'),
     timeoutSeconds: z.coerce.number().min(1).default(60).describe('per HTTP request'),
     retries: z.coerce.number().int().min(0).max(10).default(3).describe('retries of a failed request (network, 429, 5xx) with exponential backoff'),

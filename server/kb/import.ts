@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/index.js';
 import { detectImporter, importers } from './importers/index.js';
 import { rawInput, type LoadedInput } from './input.js';
-import { sqliteBulkInsert } from '../db/bulk-insert.js';
+import { postgresBulkInsert, sqliteBulkInsert } from '../db/bulk-insert.js';
 import { writeBatch } from './store.js';
 import type { KbImporter, KbRecord } from './types.js';
 
@@ -110,7 +110,13 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
 
   // 2,000 records a transaction: commits (WAL sync) stay under 5% of the time, memory stays bounded.
   const batchSize = opts.batchSize ?? 2000;
-  const bulk = db.sqlite ? sqliteBulkInsert(db.sqlite) : undefined;
+  const bulk = db.sqlite
+    ? sqliteBulkInsert(db.sqlite)
+    : postgresBulkInsert({
+        start_inclusive: 'integer', end_inclusive: 'integer', vulnerable: 'integer', negate: 'integer', kev: 'integer', withdrawn: 'integer',
+        cvss_score: 'double precision', epss: 'double precision', epss_percentile: 'double precision',
+        updated_at: 'timestamptz', published_at: 'timestamptz', modified_at: 'timestamptz',
+      });
   let batch: KbRecord[] = [];
   let meta: Record<string, unknown> = {};
   const flush = async () => {

@@ -6,7 +6,7 @@
  * dialects' bind-parameter limits, and each batch is deduplicated first (PostgreSQL refuses an upsert that
  * touches one row twice).
  */
-import type { Insertable, Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { BulkInsert } from '../db/bulk-insert.js';
 import type { Database, VulnerabilitiesTable } from '../db/types.js';
 import { bestCvss } from './cvss.js';
@@ -96,6 +96,9 @@ export interface BatchResult {
 
 export type { BulkInsert } from '../db/bulk-insert.js';
 
+/** Column order of the rows rowOf() builds (the bulk upsert names them). */
+const VULN_COLUMNS = ['id', 'title', 'description', 'published_at', 'modified_at', 'severity', 'cvss_score', 'cvss_vector', 'epss', 'epss_percentile', 'kev', 'kev_due_date', 'withdrawn', 'data', 'updated_at'] as const;
+
 export async function writeBatch(trx: Trx, source: string, records: KbRecord[], now: string, bulk?: BulkInsert): Promise<BatchResult> {
   const res: BatchResult = { changed: 0, rulesWritten: 0 };
   // ---- vulnerabilities: gather the patches per CVE id
@@ -165,20 +168,16 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     dirty.add(e.id);
   }
   const rows = [...dirty].map((id) => rowOf(id, existing.get(id)!, now));
-  for (const c of chunks(rows, 400)) {
-    await trx
-      .insertInto('vulnerabilities')
-      .values(c)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          title: eb.ref('excluded.title'), description: eb.ref('excluded.description'), published_at: eb.ref('excluded.published_at'),
-          modified_at: eb.ref('excluded.modified_at'), severity: eb.ref('excluded.severity'), cvss_score: eb.ref('excluded.cvss_score'),
-          cvss_vector: eb.ref('excluded.cvss_vector'), epss: eb.ref('excluded.epss'), epss_percentile: eb.ref('excluded.epss_percentile'),
-          kev: eb.ref('excluded.kev'), kev_due_date: eb.ref('excluded.kev_due_date'), withdrawn: eb.ref('excluded.withdrawn'),
-          data: eb.ref('excluded.data'), updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+  const updates = VULN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+  if (bulk) await bulk(trx, 'vulnerabilities', rows as Record<string, unknown>[], `on conflict (id) do update set ${updates}`);
+  else {
+    for (const c of chunks(rows, 400)) {
+      await trx
+        .insertInto('vulnerabilities')
+        .values(c)
+        .onConflict((oc) => oc.column('id').doUpdateSet(Object.fromEntries(VULN_COLUMNS.filter((x) => x !== 'id').map((x) => [x, sql.ref(`excluded.${x}`)]))))
+        .execute();
+    }
   }
   res.changed += dirty.size;
 
@@ -207,7 +206,7 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     const newRows = replace.flatMap((v) =>
       dedupeRules(v.rules!).map((r) => ({ ...r, vulnerability_id: v.id, source: src, record_id: v.id, record_revision: v.revision, updated_at: now })),
     );
-    if (bulk) await bulk('vulnerability_rules', newRows);
+    if (bulk) await bulk(trx, 'vulnerability_rules', newRows);
     else for (const c of chunks(newRows, 800)) await trx.insertInto('vulnerability_rules').values(c).execute();
     res.rulesWritten += newRows.length;
     for (const v of replace) if (!dirty.has(v.id)) res.changed++;

@@ -96,3 +96,30 @@ for (const dialect of testDialects()) {
     });
   });
 }
+
+test('HTTP client: requests go through the configured proxy (absolute-URI form for http targets)', async () => {
+  const srv = await cassette('kb-sync-circl-kev-epss');
+  const seen: string[] = [];
+  const { default: nodeHttp } = await import('node:http');
+  const proxy = nodeHttp.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    const target = new URL(req.url ?? '');
+    const up = nodeHttp.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => res.writeHead(502).end());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const port = (proxy.address() as { port: number }).port;
+    const client = createHttpClient({ timeoutMs: 5000, retries: 0, proxy: `http://127.0.0.1:${port}` });
+    const body = await client.get(`${srv.url}/api/dbInfo`, {});
+    assert.ok(JSON.parse(body.toString('utf8')).db_sizes);
+    assert.deepEqual(seen, [`${srv.url}/api/dbInfo`]);
+  } finally {
+    await new Promise<void>((r) => proxy.close(() => r()));
+    await srv.close();
+  }
+});

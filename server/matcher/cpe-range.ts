@@ -150,7 +150,7 @@ export function upstreamOfDeb(v: string): string {
 
 export const cpeRange: Matcher = {
   id: 'cpe-range',
-  appliesTo: (item) => item.cpe !== null && !['firmware', 'os', 'snmp'].includes(item.software.origin),
+  appliesTo: (item) => item.cpe !== null && !['firmware', 'os'].includes(item.software.origin),
   match(item, kb) {
     const identity = item.cpe!;
     if (item.software.origin === 'deb') {

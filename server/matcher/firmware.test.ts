@@ -28,6 +28,13 @@ describe('firmware matcher', () => {
     assert.equal(firmware.match(device('PAN-OS', '10.2.8-h3', 'Palo Alto Networks'), kb).candidates.length, 1);
     assert.equal(firmware.match(device('PAN-OS', '10.2.9-h1', 'Palo Alto Networks'), kb).candidates.length, 0);
   });
+  it("the collector's extra.cpe and versionScheme come first (SNMP fingerprint definitions)", () => {
+    const kb = memoryKb([{ vulnerability_id: 'CVE-2023-27997', criteria: 'cpe:2.3:o:fortinet:fortios:*:*:*:*:*:*:*:*', version_start: '7.2.0', version_end: '7.2.5', end_inclusive: 1 }]);
+    const i = item(sw({ name: 'FortiGate OS', version: '7.2.4', publisher: 'Fortinet', origin: 'firmware', cpe: 'cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*', versionScheme: 'fortios' }), { name: null, version: null, fullName: null });
+    assert.equal(i.cpe!.method, 'agent');
+    const c = firmware.match(i, kb).candidates[0]!;
+    assert.equal(c.evidence.comparison.scheme, 'fortios');
+  });
   it('does not apply to desktop software', () => {
     assert.equal(firmware.appliesTo(item(sw({ name: 'Mozilla Firefox', version: '1', origin: 'msi' }))), false);
   });

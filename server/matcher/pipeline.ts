@@ -5,12 +5,13 @@
  * (new → open, gone → fixed, matched again → reopened, withdrawn CVE → withdrawn). No I/O: run.ts feeds it.
  */
 import { cpeOf, formatCpe, literal } from '../cpe/name.js';
+import { parseCriteria } from './cpe-range.js';
 import { resolveCpe, type CpeIdentity, type PlatformIdentity, type Vocabulary } from '../cpe/resolve.js';
 import type { AliasCatalogue } from '../cpe/aliases.js';
 import { dpkg } from '../versions/dpkg.js';
 import { generic } from '../versions/generic.js';
 import { matchers } from './index.js';
-import type { Candidate, DistroIdentity, MatchItem, MatchOutput, MatchProblem, MatcherKb, PlatformRequirement, SoftwareFacts } from './types.js';
+import type { Candidate, DistroIdentity, Evidence, MatchItem, MatchOutput, MatchProblem, MatcherKb, PlatformRequirement, SoftwareFacts } from './types.js';
 
 export interface PackageSource {
   source: string;
@@ -29,34 +30,39 @@ export interface IdentityContext {
 export const binaryName = (name: string) => name.replace(/:[a-z0-9_-]+$/i, '');
 
 export function distroIdentity(sw: SoftwareFacts, platform: PlatformIdentity, ctx: IdentityContext): DistroIdentity | null {
-  if (sw.origin !== 'deb' || !platform.distro || !sw.version) return null;
+  const installed = sw.version;
+  if (sw.origin !== 'deb' || !platform.distro || !installed) return null;
   const release = platform.distro.release;
   if (sw.sourcePackage) {
     // dpkg's Source: field may carry "(version)" when the source version differs from the binary's.
     const m = /^(\S+)(?:\s*\(([^)]+)\))?$/.exec(sw.sourcePackage.trim());
-    return { distro: 'debian', release, sourcePackage: m?.[1] ?? sw.sourcePackage, version: sw.sourceVersion ?? m?.[2] ?? sw.version, method: 'agent', confidence: 1 };
+    return { distro: 'debian', release, sourcePackage: m?.[1] ?? sw.sourcePackage, version: sw.sourceVersion ?? m?.[2] ?? installed, method: 'agent', confidence: 1 };
   }
   const bin = binaryName(sw.name);
   const builds = ctx.packageSource(release, bin);
   if (builds?.length) {
     // The build with the installed binary version gives the source version (metapackages such as postgresql
     // 15+248+deb12u1 come from postgresql-common 248+deb12u1: comparing the binary version would be meaningless).
-    const exact = builds.find((b) => b.binaryVersion === sw.version);
-    if (exact) return { distro: 'debian', release, sourcePackage: exact.source, version: exact.sourceVersion ?? sw.version, method: 'packages-index', confidence: 1 };
+    const exact = builds.find((b) => b.binaryVersion === installed);
+    if (exact) return { distro: 'debian', release, sourcePackage: exact.source, version: exact.sourceVersion ?? installed, method: 'packages-index', confidence: 1 };
     const b0 = builds[0]!;
     // No build of this exact version indexed (older point release, binNMU): when binary and source versions coincide
     // in the index the installed version is the source's; otherwise take the nearest older build, with less confidence.
-    if (builds.every((b) => !b.sourceVersion || b.sourceVersion === b.binaryVersion)) return { distro: 'debian', release, sourcePackage: b0.source, version: sw.version, method: 'packages-index', confidence: 1 };
-    const older = builds.filter((b) => b.binaryVersion && dpkg.compare(b.binaryVersion, sw.version) <= 0).sort((x, y) => dpkg.compare(y.binaryVersion!, x.binaryVersion!))[0];
-    return { distro: 'debian', release, sourcePackage: b0.source, version: older?.sourceVersion ?? sw.version, method: 'packages-index', confidence: older ? 0.7 : 0.5 };
+    if (builds.every((b) => !b.sourceVersion || b.sourceVersion === b.binaryVersion)) return { distro: 'debian', release, sourcePackage: b0.source, version: installed, method: 'packages-index', confidence: 1 };
+    const older = builds.filter((b) => b.binaryVersion && dpkg.compare(b.binaryVersion, installed) <= 0).sort((x, y) => dpkg.compare(y.binaryVersion!, x.binaryVersion!))[0];
+    return { distro: 'debian', release, sourcePackage: b0.source, version: older?.sourceVersion ?? installed, method: 'packages-index', confidence: older ? 0.7 : 0.5 };
   }
-  return { distro: 'debian', release, sourcePackage: bin, version: sw.version, method: 'binary-name', confidence: 0.8 };
+  return { distro: 'debian', release, sourcePackage: bin, version: installed, method: 'binary-name', confidence: 0.8 };
 }
 
 export function buildItem(sw: SoftwareFacts, platform: PlatformIdentity, ctx: IdentityContext): MatchItem {
   const distro = distroIdentity(sw, platform, ctx);
-  let cpe: CpeIdentity | null = null;
-  if (sw.origin === 'deb') {
+  let cpe: CpeIdentity | null;
+  const agentCpe = sw.cpe ? parseCriteria(sw.cpe) : null;
+  if (agentCpe && agentCpe.part !== '*') {
+    // The collector's own CPE comes first (design.md "Matching": the agent's data, then aliases…).
+    cpe = { part: agentCpe.part, vendor: literal(agentCpe.vendor), product: literal(agentCpe.product), version: sw.version, method: 'agent', confidence: 0.95, ref: 'extra.cpe' };
+  } else if (sw.origin === 'deb') {
     // Distro packages resolve by SOURCE package name through the deb aliases, used only when the tracker is silent.
     cpe = resolveCpe({ ...sw, name: distro?.sourcePackage ?? binaryName(sw.name) }, ctx.aliases, ctx.vocab);
     if (cpe && cpe.method !== 'alias') cpe = null;
@@ -170,7 +176,32 @@ export interface AssetFinding {
   softwareName: string;
   softwareVersion: string | null;
   softwareOrigin: string;
+  /** The fleet-cached candidate: its evidence.inventory is whichever row first produced the key, see evidenceOf. */
   candidate: Candidate;
+  /** This row's own inventory fields (two binaries of one source package share a cached candidate). */
+  inventory: SoftwareFacts;
+  platform: Evidence['platform'] | null;
+}
+
+/** The finding's evidence: this row's inventory fields + the cached candidate's identity, rule, comparison, verdict. */
+export function evidenceOf(f: AssetFinding): Evidence {
+  return { ...f.candidate.evidence, inventory: f.inventory, ...(f.platform ? { platform: f.platform } : {}) };
+}
+
+const restJson = new WeakMap<Candidate, string>();
+/**
+ * evidenceOf as JSON, serialising the shared part once per candidate: a fleet run writes the same candidate for
+ * thousands of assets, and JSON.stringify of the whole evidence each time dominated the run.
+ */
+export function evidenceJson(f: AssetFinding): string {
+  let rest = restJson.get(f.candidate);
+  if (rest === undefined) {
+    const { inventory: _inv, platform: _pl, ...others } = f.candidate.evidence;
+    rest = JSON.stringify(others).slice(1);
+    restJson.set(f.candidate, rest);
+  }
+  const head = `{"inventory":${JSON.stringify(f.inventory)}${f.platform ? `,"platform":${JSON.stringify(f.platform)}` : ''}`;
+  return rest === '}' ? `${head}}` : `${head},${rest}`;
 }
 
 /** Findings of one asset: each software row's cached candidates, kept when their platform requirement holds. */
@@ -182,16 +213,19 @@ export function findingsForAsset(items: { sw: AssetSoftware; item: MatchItem }[]
   for (const { sw, item } of items) {
     const out = cache.get(item);
     if (out.problems.length) problems.push(...out.problems);
+    let inventory: SoftwareFacts | null = null;
     for (const c of out.candidates) {
-      let cand = c;
+      let plat: Evidence['platform'] | null = null;
       if (c.requires) {
         const s = satisfies(c.requires, have);
         if (!s.ok) continue;
-        cand = { ...c, evidence: { ...c.evidence, platform: { required: c.requires.anyOf.map((a) => a.criteria), matched: s.matched } } };
+        plat = { required: c.requires.anyOf.map((a) => a.criteria), matched: s.matched };
       }
-      const k = `${cand.vulnerabilityId}\u0000${sw.name}`;
+      const k = `${c.vulnerabilityId}\u0000${sw.name}`;
       const prev = byKey.get(k);
-      if (!prev || prev.candidate.confidence < cand.confidence) byKey.set(k, { softwareName: sw.name, softwareVersion: sw.version, softwareOrigin: sw.origin, candidate: cand });
+      if (prev && prev.candidate.confidence >= c.confidence) continue;
+      inventory ??= { name: sw.name, version: sw.version, publisher: sw.publisher, arch: sw.arch, origin: sw.origin, sourcePackage: sw.sourcePackage, sourceVersion: sw.sourceVersion };
+      byKey.set(k, { softwareName: sw.name, softwareVersion: sw.version, softwareOrigin: sw.origin, candidate: c, inventory, platform: plat });
     }
   }
   return [...byKey.values()];

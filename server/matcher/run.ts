@@ -12,7 +12,7 @@ import {
 import { loadAliases, type AliasCatalogue } from '../cpe/aliases.js';
 import { literal } from '../cpe/name.js';
 import { buildVocabulary, platformOf, type PlatformIdentity } from '../cpe/resolve.js';
-import { MatchCache, binaryName, buildItem, diffFindings, findingsForAsset, type AssetSoftware, type IdentityContext, type PackageSource } from './pipeline.js';
+import { MatchCache, binaryName, buildItem, diffFindings, evidenceJson, findingsForAsset, type AssetSoftware, type IdentityContext, type PackageSource } from './pipeline.js';
 import type { KbDistroFix, KbRule, MatchItem, MatchProblem, MatcherKb } from './types.js';
 
 export interface MatchRunOptions {
@@ -41,6 +41,16 @@ export interface MatchRunStats {
 
 export interface MatchedFinding extends FindingRowWrite {
   asset_id: number;
+}
+
+/** extra JSON of a software row; a malformed one counts as empty (it was validated at ingest). */
+function extraOf(json: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** In-memory KB slice, filled batch by batch. */
@@ -97,7 +107,8 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
   const problemKeys = new Set<string>();
   const collected: MatchedFinding[] = [];
   const assets = await loadAssets(k, opts.assetIds);
-  const batchSize = opts.batchSize ?? 200;
+  // Stored findings (with their evidence, to skip identical rewrites) are held per batch: keep batches small.
+  const batchSize = opts.batchSize ?? 50;
 
   for (let b = 0; b < assets.length; b += batchSize) {
     const batch = assets.slice(b, b + batchSize);
@@ -131,7 +142,11 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
     const newPackages = new Map<string, Set<string>>();
     const newProducts: { vendor: string; product: string }[] = [];
     for (const s of software) {
-      const sw: AssetSoftware = { id: s.id, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin, sourcePackage: s.source_package, sourceVersion: s.source_version };
+      const ex = s.origin === 'firmware' || s.origin === 'os' ? extraOf(s.extra) : {};
+      const sw: AssetSoftware = {
+        id: s.id, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin, sourcePackage: s.source_package, sourceVersion: s.source_version,
+        cpe: typeof ex.cpe === 'string' ? ex.cpe : null, versionScheme: typeof ex.versionScheme === 'string' ? ex.versionScheme : null,
+      };
       const item = buildItem(sw, platforms.get(s.asset_id)!, ctx);
       (perAsset.get(s.asset_id) ?? perAsset.set(s.asset_id, []).get(s.asset_id)!).push({ sw, item });
       if (item.distro) {
@@ -179,11 +194,12 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
     }
     const vulnIds = [...fresh.flatMap((f) => f.found.map((x) => x.candidate.vulnerabilityId)), ...stored.filter((s) => s.status === 'open').map((s) => s.vulnerability_id)];
     const withdrawn = opts.dryRun ? new Set<string>() : await ensureVulnerabilities(k, vulnIds, now);
-    const writes: Parameters<typeof writeFindings>[1] = { inserts: [], updates: [], fixed: [], withdrawn: [] };
+    const writes: Parameters<typeof writeFindings>[1] = { inserts: [], updates: [], fixed: [], withdrawn: [], seen: [] };
+    const storedById = new Map(stored.map((s) => [s.id, s]));
     for (const { asset, found } of fresh) {
       const rowOf = (f: (typeof found)[number], status: string): MatchedFinding => ({
         asset_id: asset, vulnerability_id: f.candidate.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
-        matcher: f.candidate.matcher, confidence: f.candidate.confidence, fixed_version: f.candidate.fixedVersion, status, evidence: JSON.stringify(f.candidate.evidence),
+        matcher: f.candidate.matcher, confidence: f.candidate.confidence, fixed_version: f.candidate.fixedVersion, status, evidence: evidenceJson(f),
       });
       for (const f of found) {
         stats.byMatcher[f.candidate.matcher] = (stats.byMatcher[f.candidate.matcher] ?? 0) + 1;
@@ -195,6 +211,12 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
       for (const i of d.inserts) writes.inserts.push(rowOf(i.finding, i.status));
       for (const u of d.updates) {
         const { asset_id: _a, vulnerability_id: _v, software_name: _s, ...rest } = rowOf(u.finding, u.status);
+        const old = storedById.get(u.id);
+        if (old && old.status === rest.status && old.software_version === rest.software_version && old.matcher === rest.matcher
+          && Number(old.confidence) === rest.confidence && old.fixed_version === rest.fixed_version && old.evidence === rest.evidence) {
+          writes.seen!.push(u.id);
+          continue;
+        }
         writes.updates.push({ id: u.id, reopened: u.reopened, ...rest });
         if (u.reopened) stats.findings.reopened++;
       }

@@ -17,6 +17,10 @@ export interface SoftwareFacts {
   origin: string;
   sourcePackage: string | null;
   sourceVersion: string | null;
+  /** CPE 2.3 name the collector already knows (SNMP fingerprint definitions put it in extra.cpe). */
+  cpe?: string | null;
+  /** Version scheme id the collector named (extra.versionScheme), e.g. fortios. */
+  versionScheme?: string | null;
 }
 
 /** A distro package's ecosystem identity: `deb:debian:bookworm/openssl@3.0.19-1~deb12u2`. */

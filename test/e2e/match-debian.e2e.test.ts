@@ -57,7 +57,7 @@ function dpkgLtUnique(lines: string[]): boolean[] {
 const pct = (n: number) => (Number.isNaN(n) ? 'n/a' : n.toFixed(4));
 
 describe('matcher on real Debian data', { skip }, () => {
-  let fixes: DistroFixInput[] = [];
+  const fixes: DistroFixInput[] = [];
   before(async () => {
     for await (const r of recordsOf(debianOsv, files('debian/osv-debian-cve'))) if (r.kind === 'distro-fixes') fixes.push(...r.fixes);
   });
@@ -196,6 +196,8 @@ describe('matcher on real Debian data', { skip }, () => {
       for (const f of found) {
         const ev = JSON.parse(f.evidence) as Record<string, unknown>;
         for (const part of ['inventory', 'identity', 'rule', 'comparison', 'verdict']) assert.ok(ev[part], `${f.vulnerability_id} ${f.software_name}: evidence.${part}`);
+        // Binaries of one source package share a cached candidate; each finding must still show its own row.
+        assert.equal((ev.inventory as { name: string }).name, f.software_name);
       }
     });
   });

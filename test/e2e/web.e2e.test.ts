@@ -166,6 +166,13 @@ describe('web UI in Chromium', { skip }, () => {
     await evidence.getByText(IMG, { exact: true }).waitFor();
     assert.equal(await page.locator('main img').count(), 0);
     await page.screenshot({ path: join(shots, 'asset-evidence-en.png') });
+    // The CVE page: the record's title (markup here too) as text, and the affected assets.
+    await page.getByRole('link', { name: 'CVE-2099-0001' }).click();
+    await page.getByRole('heading', { name: 'CVE-2099-0001', level: 1 }).waitFor();
+    if ((await s.api('/vulnerabilities/CVE-2099-0001')).status === 200) await page.locator('.lead').getByText(IMG, { exact: true }).waitFor();
+    await page.getByTestId('findings-table').getByRole('link', { name: 'evil-host' }).waitFor();
+    assert.equal(await page.locator('main img').count(), 0);
+    await page.screenshot({ path: join(shots, 'cve-en.png') });
     assert.deepEqual(dialogs, [], 'no alert() ran');
   });
 
@@ -192,6 +199,10 @@ describe('web UI in Chromium', { skip }, () => {
     // Either the findings table (issue 8 deployed) or an explicit "not available yet", never invented rows.
     await page.getByTestId('findings-table').or(page.getByText('Not available yet')).first().waitFor();
     await page.screenshot({ path: join(shots, 'vulnerabilities-en.png') });
+    await nav().getByRole('link', { name: 'Network' }).click();
+    await page.getByRole('heading', { name: 'Network devices (SNMP)' }).waitFor();
+    await page.getByRole('heading', { name: 'Scans' }).or(page.getByText('Not available yet')).first().waitFor();
+    await page.screenshot({ path: join(shots, 'network-en.png') });
   });
 
   test('switch to French', async () => {

@@ -34,7 +34,7 @@ export async function startSnmpsim(dir: string, opts: { port?: number; sweep?: n
   } catch (e) {
     await run('bash', [SERVE_SH, 'stop', String(port)], { env }).catch(() => undefined);
     const log = existsSync(join(state, 'snmpsimd.log')) ? readFileSync(join(state, 'snmpsimd.log'), 'utf8').slice(-2000) : '';
-    throw new Error(`snmpsim did not start on 127.0.0.1:${port}: ${(e as Error).message}\n${log}`);
+    throw new Error(`snmpsim did not start on 127.0.0.1:${port}: ${(e as Error).message}\n${log}`, { cause: e });
   }
   return { port, state, stop: async () => void (await run('bash', [SERVE_SH, 'stop', String(port)], { env }).catch(() => undefined)) };
 }

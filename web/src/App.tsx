@@ -7,6 +7,7 @@ import { AssetPage } from './pages/Asset.js';
 import { AssetsPage } from './pages/Assets.js';
 import { DashboardPage } from './pages/Dashboard.js';
 import { LoginPage } from './pages/Login.js';
+import { NetworkPage } from './pages/Network.js';
 import { NotFoundPage } from './pages/NotFound.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SoftwarePage } from './pages/Software.js';
@@ -53,6 +54,7 @@ function Shell() {
           <NavLink to="/assets">{t('nav.assets')}</NavLink>
           <NavLink to="/software">{t('nav.software')}</NavLink>
           <NavLink to="/vulnerabilities">{t('nav.vulnerabilities')}</NavLink>
+          <NavLink to="/network">{t('nav.network')}</NavLink>
           <NavLink to="/settings">{t('nav.settings')}</NavLink>
         </nav>
         <div className="spacer" />
@@ -82,6 +84,7 @@ const router = createBrowserRouter([
       { path: 'software', element: <SoftwarePage /> },
       { path: 'vulnerabilities', element: <VulnerabilitiesPage /> },
       { path: 'vulnerabilities/:id', element: <VulnerabilityPage /> },
+      { path: 'network', element: <NetworkPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

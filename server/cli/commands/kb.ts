@@ -51,6 +51,7 @@ export const kbCommand: CliCommand = {
         let problems = 0;
         const results: InputResult[] = [];
         const later: string[] = [];
+        const firstProblem = (await db.kysely.selectFrom('kb_problems').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id ?? 0;
         try {
           for (const file of files) {
             const size = statSync(file).size;
@@ -73,6 +74,12 @@ export const kbCommand: CliCommand = {
               if (tty) later.push(line);
               else console.log(line);
             }
+          }
+          if (problems && !opts.json) {
+            // Each problem is stored (kb_problems, GET /api/v1/kb/sources); show a few so the cause is visible now.
+            const sample = await db.kysely.selectFrom('kb_problems').select(['source', 'record_ref', 'code', 'message']).where('id', '>', Number(firstProblem)).orderBy('id').limit(5).execute();
+            for (const p of sample) later.push(`  problem ${p.source} ${p.record_ref ?? ''}: ${p.code} ${p.message}`);
+            if (problems > sample.length) later.push(`  … ${fmt(problems - sample.length)} more (vigie kb status, GET /api/v1/kb/sources)`);
           }
         } finally {
           bar?.stop();

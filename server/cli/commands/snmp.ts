@@ -12,7 +12,7 @@ import { discover } from '../../snmp/discover.js';
 import { fingerprints } from '../../snmp/fingerprint/load.js';
 import { createScan, credentialsFor, runScan } from '../../snmp/scan.js';
 import { SnmpSession } from '../../snmp/session.js';
-import { parseHostPort, parseTargets } from '../../snmp/targets.js';
+import { inCidrs, parseHostPort, parseTargets } from '../../snmp/targets.js';
 import type { SnmpCredential } from '../../snmp/types.js';
 import { openContext } from '../context.js';
 import type { CliCommand } from '../types.js';
@@ -153,7 +153,8 @@ export const snmpCommand: CliCommand = {
           }
           const started = Date.now();
           const list = parseTargets(targets, port);
-          const found = await discover(list, creds, fingerprints(), { concurrency, session });
+          const allowed = config.snmp.allowedTargets;
+          const found = await discover(list, creds, fingerprints(), { concurrency, session, ...(allowed.length ? { allow: (h: string) => inCidrs(h, allowed) } : {}) });
           if (o.json) console.log(JSON.stringify(found, null, 2));
           else {
             for (const a of found) console.log(`${`${a.host}:${a.port}`.padEnd(22)} ${(a.vendor ?? '?').padEnd(20)} ${(a.osId ?? '?').padEnd(14)} ${a.type.padEnd(10)} ${(a.sysName ?? '-').padEnd(20)} ${a.credential}  ${a.sysObjectID ?? ''}`);

@@ -88,11 +88,11 @@ export async function loadAssets(db: DB, assetIds?: readonly number[]) {
 }
 
 export async function loadSoftware(db: DB, assetIds: readonly number[]) {
-  const rows: { id: number; asset_id: number; name: string; version: string | null; publisher: string | null; arch: string | null; origin: string; source_package: string | null; source_version: string | null }[] = [];
+  const rows: { id: number; asset_id: number; name: string; version: string | null; publisher: string | null; arch: string | null; origin: string; source_package: string | null; source_version: string | null; extra: string }[] = [];
   for (const c of chunks(assetIds)) {
     const part = await db
       .selectFrom('asset_software')
-      .select(['id', 'asset_id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version'])
+      .select(['id', 'asset_id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version', 'extra'])
       .where('asset_id', 'in', c)
       .execute();
     for (const r of part) rows.push({ ...r, id: Number(r.id), asset_id: Number(r.asset_id) });
@@ -101,9 +101,13 @@ export async function loadSoftware(db: DB, assetIds: readonly number[]) {
 }
 
 export async function loadStoredFindings(db: DB, assetIds: readonly number[]) {
-  const rows: { id: number; asset_id: number; vulnerability_id: string; software_name: string; status: string }[] = [];
+  const rows: { id: number; asset_id: number; vulnerability_id: string; software_name: string; status: string; software_version: string | null; matcher: string; confidence: number; fixed_version: string | null; evidence: string }[] = [];
   for (const c of chunks(assetIds)) {
-    const part = await db.selectFrom('findings').select(['id', 'asset_id', 'vulnerability_id', 'software_name', 'status']).where('asset_id', 'in', c).execute();
+    const part = await db
+      .selectFrom('findings')
+      .select(['id', 'asset_id', 'vulnerability_id', 'software_name', 'status', 'software_version', 'matcher', 'confidence', 'fixed_version', 'evidence'])
+      .where('asset_id', 'in', c)
+      .execute();
     for (const r of part) rows.push({ ...r, id: Number(r.id), asset_id: Number(r.asset_id) });
   }
   return rows;
@@ -149,7 +153,7 @@ export interface FindingRowWrite {
 /** Applies one batch of finding writes in one transaction. */
 export async function writeFindings(
   db: DB,
-  w: { inserts: FindingRowWrite[]; updates: (Omit<FindingRowWrite, 'asset_id' | 'vulnerability_id' | 'software_name'> & { id: number; reopened: boolean })[]; fixed: number[]; withdrawn: number[] },
+  w: { inserts: FindingRowWrite[]; updates: (Omit<FindingRowWrite, 'asset_id' | 'vulnerability_id' | 'software_name'> & { id: number; reopened: boolean })[]; fixed: number[]; withdrawn: number[]; seen?: number[] },
   now: string,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -164,6 +168,8 @@ export async function writeFindings(
         .where('id', '=', id)
         .execute();
     }
+    // Unchanged findings only get their last_seen_at: one statement per chunk instead of one per finding.
+    for (const c of chunks(w.seen ?? [])) await trx.updateTable('findings').set({ last_seen_at: now }).where('id', 'in', c).execute();
     for (const c of chunks(w.fixed)) await trx.updateTable('findings').set({ status: 'fixed', resolved_at: now }).where('id', 'in', c).execute();
     for (const c of chunks(w.withdrawn)) await trx.updateTable('findings').set({ status: 'withdrawn', resolved_at: now }).where('id', 'in', c).execute();
   });

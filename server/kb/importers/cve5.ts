@@ -64,14 +64,19 @@ export function rulesFromAffected(affected: unknown): RuleInput[] {
     const cpes = cpesOf(a);
     if (!cpes.length) continue;
     const def = str(a.defaultStatus);
-    const bounds = arr(a.versions).map((v) => boundsOf(v, def)).filter((b): b is NonNullable<typeof b> => !!b);
+    const entries = arr(a.versions).map((v) => ({ at: str(v.version)?.toLowerCase() ?? null, b: boundsOf(v, def) })).filter((e) => e.b !== null);
+    // CISA's ADP often writes the first range's start into a single CPE (`yugabytedb:2.18.0.0` beside three
+    // ranges of versions[]) while meaning every range: each CPE goes with every entry. Only when that product
+    // explodes (CVE-2024-20433: 2,434 pinned CPEs × 2,434 versions = 5.9 M pairs) does a pinned CPE go with the
+    // entry starting at its own version, or stand for that version alone.
+    const pairOnly = cpes.length * entries.length > 1000;
     for (const cpe of cpes) {
       const f = cpeFields(cpe)!;
       const head = { part: f[0]!, vendor: unescapeCpe(f[1]!).toLowerCase(), product: unescapeCpe(f[2]!).toLowerCase(), criteria: cpe, vulnerable: 1, config_id: null, negate: 0 };
-      // A CPE that pins its version is one affected version by itself. Crossing it with versions[] would be wrong
-      // and explosive: CISA's ADP entry of CVE-2024-20433 lists 2,434 pinned CPEs beside 2,434 versions (5.9 M pairs).
-      if (f[3] !== '*' && f[3] !== '-') rules.push({ ...head, version_exact: unescapeCpe(f[3]!), version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: null });
-      else for (const b of bounds) rules.push({ ...head, ...b });
+      const pinned = f[3] !== '*' && f[3] !== '-' ? unescapeCpe(f[3]!).toLowerCase() : null;
+      const own = pairOnly && pinned ? entries.filter((e) => e.at === pinned) : entries;
+      if (own.length) for (const e of own) rules.push({ ...head, ...e.b! });
+      else if (pinned) rules.push({ ...head, version_exact: unescapeCpe(f[3]!), version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: null });
     }
   }
   return rules;

@@ -69,6 +69,8 @@ export const nvdJson11 = {
   describe: 'NVD JSON 1.1 year feeds (CVE_Items[])',
   detect: (head: string) => /"CVE_data_type"\s*:\s*"CVE"/.test(head) || /"CVE_Items"\s*:/.test(head),
   async *parse(raw: RawInput): AsyncIterable<KbRecord> {
+    const stamp = /"CVE_data_timestamp"\s*:\s*"([^"]+)"/.exec(raw.head.slice(0, 2048))?.[1];
+    if (stamp) yield { kind: 'meta', meta: { dataDate: stamp } };
     for await (const item of streamJsonArray(raw.chunks(), 'CVE_Items')) yield* nvd11Record(obj(item));
   },
 } as const satisfies KbImporter;

@@ -57,6 +57,9 @@ export const nvd = {
   describe: 'NVD CVE API 2.0 JSON (feed files, vulnz caches, API pages)',
   detect: (head: string) => /"format"\s*:\s*"NVD_CVE"/.test(head) || /^\s*\{\s*"resultsPerPage"/.test(head),
   async *parse(raw: RawInput): AsyncIterable<KbRecord> {
+    // The feed's own date sits before the array: read it from the head rather than parse the whole document.
+    const stamp = /"timestamp"\s*:\s*"([^"]+)"/.exec(raw.head.slice(0, 2048))?.[1];
+    if (stamp) yield { kind: 'meta', meta: { dataDate: stamp } };
     let n = 0;
     for await (const item of streamJsonArray(raw.chunks(), 'vulnerabilities')) {
       n++;

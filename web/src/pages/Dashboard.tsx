@@ -9,6 +9,7 @@ import type { StatsTrendsReply } from '../../../common/api/trends.js';
 import { qs, type Infer } from '../api/client.js';
 import { useApi, useProbe } from '../api/hooks.js';
 import { Chart } from '../components/Chart.js';
+import { KbSources } from '../components/KbSources.js';
 import { ErrorBox, Loading, NotAvailable } from '../components/ui.js';
 import { useI18n, type MessageKey } from '../i18n/index.js';
 
@@ -165,6 +166,13 @@ export function DashboardPage() {
       <div className="card">
         <h2>{t('dashboard.trends')}</h2>
         <Trends />
+      </div>
+
+      <div className="card">
+        <h2>
+          <Link to="/settings?tab=kb">{t('dashboard.kb')}</Link>
+        </h2>
+        <KbSources compact />
       </div>
     </section>
   );

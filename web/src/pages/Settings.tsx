@@ -10,7 +10,8 @@ import type { AuditListReply, Role, TokenCreateReply, TokensListReply, User, Use
 import { api, qs, type Infer } from '../api/client.js';
 import { useApi, useProbe } from '../api/hooks.js';
 import { useAuth } from '../auth.js';
-import { ErrorBox, Loading, NotAvailable, Pager, RecordTable, TabPanel, Tabs, text } from '../components/ui.js';
+import { KbSources } from '../components/KbSources.js';
+import { ErrorBox, Loading, NotAvailable, Pager, TabPanel, Tabs, text } from '../components/ui.js';
 import { useI18n, type Lang, type MessageKey } from '../i18n/index.js';
 
 const ROLES: Role[] = ['viewer', 'analyst', 'admin'];
@@ -330,17 +331,6 @@ function AlertsSection() {
   );
 }
 
-function KbSection() {
-  const { t } = useI18n();
-  const available = useProbe('/kb/sources');
-  const q = useApi<{ items?: Record<string, unknown>[] } | Record<string, unknown>[]>(available === 'yes' ? '/kb/sources' : null);
-  if (available === 'no') return <NotAvailable feature={t('settings.tab.kb')} />;
-  if (available === 'unknown' || q.isPending) return <Loading />;
-  if (q.error) return <ErrorBox error={q.error} />;
-  const rows = Array.isArray(q.data) ? q.data : (q.data.items ?? []);
-  return <RecordTable rows={rows} caption={t('settings.tab.kb')} />;
-}
-
 function PreferencesSection() {
   const { t, lang, setLang, timeZone } = useI18n();
   const { me } = useAuth();
@@ -388,7 +378,7 @@ export function SettingsPage() {
         {tab === 'users' ? admin ? <UsersSection /> : <AdminOnly /> : null}
         {tab === 'audit' ? admin ? <AuditSection /> : <AdminOnly /> : null}
         {tab === 'alerts' ? <AlertsSection /> : null}
-        {tab === 'kb' ? <KbSection /> : null}
+        {tab === 'kb' ? <KbSources /> : null}
         {tab === 'preferences' ? <PreferencesSection /> : null}
       </TabPanel>
     </section>

@@ -5,10 +5,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { FindingsListReply } from '../../../common/api/findings.js';
+import type { VulnerabilityDetailReply } from '../../../common/api/kb.js';
 import { qs, type Infer } from '../api/client.js';
 import { useApi, useProbe } from '../api/hooks.js';
+import { CveRecord } from '../components/CveRecord.js';
 import { Evidence } from '../components/Evidence.js';
-import { ErrorBox, KeyValue, Loading, NotAvailable, Pager, SeverityBadge } from '../components/ui.js';
+import { ErrorBox, Loading, NotAvailable, Pager, SeverityBadge } from '../components/ui.js';
 import { useI18n, type MessageKey } from '../i18n/index.js';
 
 type Findings = Infer<typeof FindingsListReply>;
@@ -193,7 +195,7 @@ export function VulnerabilityPage() {
   const id = useParams().id ?? '';
   const cveAvailable = useProbe(`/vulnerabilities/${encodeURIComponent(id)}`);
   const findingsAvailable = useProbe('/findings?limit=1');
-  const cve = useApi<Record<string, unknown>>(cveAvailable === 'yes' ? `/vulnerabilities/${encodeURIComponent(id)}` : null);
+  const cve = useApi<Infer<typeof VulnerabilityDetailReply>>(cveAvailable === 'yes' ? `/vulnerabilities/${encodeURIComponent(id)}` : null);
   return (
     <section aria-labelledby="cve-title">
       <p className="breadcrumb">
@@ -204,7 +206,7 @@ export function VulnerabilityPage() {
         <h2>{t('vulns.record')}</h2>
         {cveAvailable === 'no' ? <NotAvailable feature={t('vulns.record')} /> : null}
         {cve.error ? <ErrorBox error={cve.error} /> : null}
-        {cve.data ? <KeyValue rows={Object.entries(cve.data)} /> : cveAvailable === 'yes' ? <Loading /> : null}
+        {cve.data ? <CveRecord v={cve.data} /> : cveAvailable === 'yes' && !cve.error ? <Loading /> : null}
       </div>
       <h2>{t('vulns.affected')}</h2>
       {findingsAvailable === 'yes' ? <FindingsTable query={{ vulnerabilityId: id }} /> : findingsAvailable === 'no' ? <NotAvailable feature={t('vulns.affected')} /> : <Loading />}
