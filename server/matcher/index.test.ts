@@ -4,8 +4,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { matchers } from './index.js';
 
-// Support modules of the folder that are not strategies: the pure pipeline and the run (I/O) around it.
-const SUPPORT = new Set(['index.ts', 'types.ts', 'pipeline.ts', 'run.ts']);
+// Support modules of the folder that are not strategies: the pure pipeline, the run (I/O) around it, its schedule.
+const SUPPORT = new Set(['index.ts', 'types.ts', 'pipeline.ts', 'run.ts', 'jobs.ts']);
 const dir = new URL('.', import.meta.url).pathname;
 
 describe('matcher registry', () => {
