@@ -420,3 +420,5 @@ export type AssetRow = Selectable<AssetsTable>;
 export type NewAsset = Insertable<AssetsTable>;
 export type SoftwareRow = Selectable<AssetSoftwareTable>;
 export type ReceiptRow = Selectable<InventoryReceiptsTable>;
+export type VulnerabilityRuleRow = Selectable<VulnerabilityRulesTable>;
+export type DistroFixRow = Selectable<DistroFixesTable>;

@@ -7,6 +7,7 @@
  *   const out = distro.match(item, kb); // { candidates: [{ vulnerabilityId: 'CVE-2023-5678', … }], problems: [], exclusive: true }
  */
 import type { CpeIdentity, PlatformIdentity } from '../cpe/resolve.js';
+import type { DistroFixRow, VulnerabilityRuleRow } from '../db/types.js';
 
 /** The inventory fields the matcher saw (copied into the evidence as seen). */
 export interface SoftwareFacts {
@@ -44,40 +45,11 @@ export interface MatchItem {
   cpe: CpeIdentity | null;
 }
 
-/** A row of vulnerability_rules (issue 8 KB contract), as the matcher reads it. */
-export interface KbRule {
-  id: number;
-  vulnerability_id: string;
-  source: string;
-  record_id: string | null;
-  record_revision: string | null;
-  part: string;
-  vendor: string;
-  product: string;
-  criteria: string;
-  version_exact: string | null;
-  version_start: string | null;
-  start_inclusive: number;
-  version_end: string | null;
-  end_inclusive: number;
-  vulnerable: number;
-  config_id: string | null;
-  negate: number;
-  version_scheme: string | null;
-}
+/** A row of vulnerability_rules (issue 8 KB contract), as the matcher reads it: derived from the table type. */
+export type KbRule = Omit<VulnerabilityRuleRow, 'updated_at'>;
 
 /** A row of distro_fixes: the tracker's verdict for one (release, source package, CVE). */
-export interface KbDistroFix {
-  distro: string;
-  release: string;
-  package: string;
-  vulnerability_id: string;
-  fixed_version: string | null;
-  status: string;
-  urgency: string | null;
-  source: string;
-  record_id: string | null;
-}
+export type KbDistroFix = Omit<DistroFixRow, 'id' | 'updated_at'>;
 
 export interface MatcherKb {
   /** Every tracker row for the source package in that release; [] when the distro has no record of it. */
