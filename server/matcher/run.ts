@@ -14,6 +14,7 @@ import { literal } from '../cpe/name.js';
 import { buildVocabulary, platformOf, type PlatformIdentity } from '../cpe/resolve.js';
 import { MatchCache, binaryName, buildItem, diffFindings, evidenceJson, findingsForAsset, type AssetSoftware, type IdentityContext, type PackageSource } from './pipeline.js';
 import type { KbDistroFix, KbRule, MatchItem, MatchProblem, MatcherKb } from './types.js';
+import { applyTriage } from '../triage/apply.js';
 
 export interface MatchRunOptions {
   /** Only these assets (default: every asset that is not merged). */
@@ -226,7 +227,10 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
     stats.findings.inserted += writes.inserts.length;
     stats.findings.fixed += writes.fixed.length;
     stats.findings.withdrawn += writes.withdrawn.length;
-    if (!opts.dryRun) await writeFindings(k, writes, now);
+    if (!opts.dryRun) {
+      await writeFindings(k, writes, now);
+      await applyTriage(k, { assetIds: ids, now }); // decisions stick across rematches (server/triage)
+    }
   }
   stats.uniquePairs = cache.size;
   stats.cacheHits = cache.hits;
