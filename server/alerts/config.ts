@@ -8,6 +8,8 @@ import { channelConfig } from './channels/index.js';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time such as 22:00');
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase kebab id such as ops-mail');
+/** Channel and rule names; channels created from the UI use the same rule (server/alerts/stored-channels.ts). */
+export const channelName = name;
 const timezone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -34,6 +36,11 @@ export const ruleConfig = z.discriminatedUnion('type', [
   z.object({ ...ruleBase, type: z.literal('service-stopped'), services: z.array(z.string().min(1)).min(1), stoppedStates: z.array(z.string()).default(['stopped', 'stop_pending', 'paused', 'failed', 'inactive', 'dead']) }).strict(),
   z.object({ ...ruleBase, type: z.literal('disk-usage'), percent: z.number().min(1).max(100).default(90), minTotalMb: z.number().min(0).default(1024) }).strict(),
   z.object({ ...ruleBase, type: z.literal('kb-sync-failing'), hours: z.number().min(1).default(24) }).strict(),
+  z.object({
+    ...ruleBase, type: z.literal('flow-failing'),
+    includeOptional: z.boolean().default(false).describe('also alert on optional flows (default: mandatory ones only)'),
+    maxAgeHours: z.number().min(1).default(24).describe('ignore results older than this (a host that stopped checking)'),
+  }).strict(),
 ]);
 export type RuleConfig = z.infer<typeof ruleConfig>;
 

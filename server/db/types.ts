@@ -283,6 +283,19 @@ export interface AlertDeliveriesTable {
   finished_at: Ts | null;
 }
 
+export interface FlowChecksTable {
+  host: string;
+  flow_id: string;
+  provider: string;
+  target: string;
+  mandatory: number;
+  status: string;
+  step: string;
+  detail: string;
+  ms: number;
+  checked_at: Ts;
+}
+
 export interface AlertStatesTable {
   rule: string;
   dedup_key: string;
@@ -411,6 +424,7 @@ export interface Database {
   alert_outbox: AlertOutboxTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_states: AlertStatesTable;
+  flow_checks: FlowChecksTable;
   alert_events: AlertEventsTable;
   snmp_credentials: SnmpCredentialsTable;
   snmp_scans: SnmpScansTable;

@@ -20,6 +20,7 @@ export const serverCommand: CliCommand = {
       .action(async (opts: { config?: string; host?: string; port?: string }) => {
         const { config, db } = await openContext(opts, { 'server.host': opts.host, 'server.port': opts.port });
         const flowMonitor = new FlowMonitor(config);
+        flowMonitor.useDb(db); // the flow-failing alert rule reads every host's last check
         const app = await buildApp(config, { db, flowMonitor });
         await ensureInitialAdmin(db, config.auth, app.log); // first start: an admin, password from config or printed once
         // Jobs and schedules (digest, alert rules, outbox delivery): every node runs them; the queue keeps it once.

@@ -6,6 +6,7 @@ import * as createKb from './202611290500-create-kb.js';
 import * as createUsers from './202611290600-create-users.js';
 import * as createAlerts from './202611290700-create-alerts.js';
 import * as createSnmp from './202611291100-create-snmp.js';
+import * as createFlowChecks from './202611291700-create-flow-checks.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '202611290600-create-users': createUsers,
   '202611290700-create-alerts': createAlerts,
   '202611291100-create-snmp': createSnmp,
+  '202611291700-create-flow-checks': createFlowChecks,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { createTestDb } from '../../../test/helpers/db.js';
+import { createTestDb, dialectSkip, testDialects } from '../../../test/helpers/db.js';
+import { flowFailing } from '../../alerts/rules/flow-failing.js';
 import { configSchema } from '../../config/schema.js';
 import { buildApp } from '../../http/app.js';
 import { startOps } from '../server-start.js';
@@ -70,3 +71,36 @@ test('vigie server start: the flow check runs in the background and fills the la
     await tdb.drop();
   }
 });
+
+for (const dialect of testDialects()) {
+  test(`[${dialect}] each host's last check is stored; the flow-failing rule alerts while a mandatory flow fails`, async (t) => {
+    const why = await dialectSkip(dialect);
+    if (why) return t.skip(why);
+    const tdb = await createTestDb(dialect);
+    try {
+      const port = await freePort();
+      const config = configSchema.parse({ kb: { sources: [] }, network: { dnsServers: [`${LO}:${port}`], checkTimeoutMs: 500 }, alerts: { channels: { hook: { type: 'webhook', url: `http://${LO}:${port}/x` } } } });
+      const monitor = new FlowMonitor(config, recorder().log);
+      monitor.useDb(tdb.db, 'vigie-a');
+      const rule = { id: 'flows', channels: ['hook'], ignoreQuietHours: false, type: 'flow-failing' as const, includeOptional: false, maxAgeHours: 24 };
+      await monitor.run('api');
+      const stored = await tdb.db.kysely.selectFrom('flow_checks').selectAll().execute();
+      assert.ok(stored.length >= 1 && stored.every((r) => r.host === 'vigie-a'));
+      const hits = await flowFailing.evaluate(tdb.db, rule, new Date());
+      assert.ok(hits.some((h) => h.dedupKey === 'flow:vigie-a:webhooks:hook' && h.severity === 'critical' && /refused|blocked/.test(h.text)), JSON.stringify(hits));
+      // Too old to be evidence of now: ignored.
+      assert.deepEqual(await flowFailing.evaluate(tdb.db, rule, new Date(Date.now() + 25 * 3_600_000)), []);
+      const server = net.createServer((s) => s.destroy());
+      await new Promise<void>((ok) => server.listen(port, LO, ok));
+      try {
+        await monitor.run('schedule');
+      } finally {
+        server.close();
+      }
+      const after = await flowFailing.evaluate(tdb.db, rule, new Date());
+      assert.ok(!after.some((h) => h.dedupKey === 'flow:vigie-a:webhooks:hook'), JSON.stringify(after));
+    } finally {
+      await tdb.drop();
+    }
+  });
+}

@@ -2,8 +2,12 @@
  * FlowMonitor: the server side of the flow check. Holds the last report (start-up or on demand) for the API,
  * runs one check at a time (a second request joins the running one), and logs every mandatory flow that
  * breaks or recovers, so a closed firewall rule shows up in the logs instead of as a silent sync failure.
+ * With a database it also stores each report under this host's name, for the `flow-failing` alert rule.
  */
+import { hostname } from 'node:os';
 import type { VigieConfig } from '../../config/schema.js';
+import type { Db } from '../../db/index.js';
+import { saveFlowChecks } from '../../db/repositories/flow-checks.js';
 import { checkFlows, type CheckOptions, type CheckReport } from './check.js';
 import { collectFlows } from './matrix.js';
 
@@ -16,6 +20,7 @@ interface Log {
 export class FlowMonitor {
   last: (CheckReport & { trigger: string }) | null = null;
   private running: Promise<CheckReport> | null = null;
+  private db: Db | null = null;
 
   constructor(
     private readonly config: VigieConfig,
@@ -28,18 +33,38 @@ export class FlowMonitor {
     this.log = log;
   }
 
+  /** Stores every later report in the database (flow_checks) under `host` — flows are a property of the host. */
+  useDb(db: Db, host = hostname()): void {
+    this.db = db;
+    this.host = host;
+  }
+  private host = hostname();
+
   run(trigger: 'startup' | 'api' | 'schedule'): Promise<CheckReport> {
     this.running ??= (async () => {
       try {
         const report = await checkFlows(collectFlows(this.config), { timeoutMs: this.config.network.checkTimeoutMs, ...this.options });
         this.report(report, trigger);
         this.last = { ...report, trigger };
+        await this.store(report);
         return report;
       } finally {
         this.running = null;
       }
     })();
     return this.running;
+  }
+
+  private async store(report: CheckReport): Promise<void> {
+    if (!this.db) return;
+    try {
+      await saveFlowChecks(this.db.kysely, this.host, report.results.map((r) => ({
+        flow_id: r.id, provider: r.provider, target: r.target, mandatory: r.mandatory ? 1 : 0, status: r.status, step: r.step, detail: r.detail.slice(0, 1000), ms: Math.round(r.ms), checked_at: report.startedAt,
+      })));
+    } catch (err) {
+      // Storing is for alerting; the check itself succeeded and its report is still served and logged.
+      this.log?.error({ err }, 'could not store the network flow check results');
+    }
   }
 
   private report(report: CheckReport, trigger: string): void {
