@@ -73,6 +73,12 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`server at ${url} did not start`);
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms: a figure that holds on a loaded machine. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -102,9 +108,10 @@ function post(agent: http.Agent, port: number, path: string, body: Buffer): Prom
   });
 }
 
-interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number }
+interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number }
 
-async function phase(port: number, path: string, payloads: ReturnType<typeof device>[]): Promise<PhaseResult> {
+async function phase(port: number, path: string, payloads: ReturnType<typeof device>[], pid: number): Promise<PhaseResult> {
+  const cpu0 = cpuMs(pid);
   let next = 0;
   const latencies: number[] = [];
   const acked = new Set<string>();
@@ -130,7 +137,7 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((x, y) => x - y);
   const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))]!;
-  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds };
+  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length };
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
@@ -143,7 +150,7 @@ console.log(`payloads prepared in ${((performance.now() - t) / 1000).toFixed(1)}
 const basePort = await freePort();
 const baseline = spawn(process.execPath, ['-e', BASELINE_SRC, String(basePort)], { stdio: 'inherit' });
 await waitFor(`http://127.0.0.1:${basePort}/`, baseline);
-const b1 = await phase(basePort, '/ocsinventory', first);
+const b1 = await phase(basePort, '/ocsinventory', first, baseline.pid!);
 baseline.kill();
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-'));
@@ -166,8 +173,8 @@ const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.
 await waitFor(`http://127.0.0.1:${port}/healthz`, server);
 
 
-const r1 = await phase(port, '/ocsinventory', first);
-const r2 = await phase(port, '/ocsinventory', update);
+const r1 = await phase(port, '/ocsinventory', first, server.pid!);
+const r2 = await phase(port, '/ocsinventory', update, server.pid!);
 const rss = peakRssMb(server.pid!);
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
@@ -189,7 +196,8 @@ if (pgName) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const fmt = (r: PhaseResult) => `${r.perSecond.toFixed(1).padStart(7)} inv/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  (${r.seconds.toFixed(1)} s, ${r.failed} failed)`;
+const fmt = (r: PhaseResult) =>
+  `${r.perSecond.toFixed(1).padStart(7)} inv/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  server CPU ${r.cpuMsPerInventory.toFixed(1).padStart(5)} ms/inv  (${r.seconds.toFixed(1)} s, ${r.failed} failed)`;
 console.log('');
 console.log(`baseline (inflate + fixed reply, no storage): ${fmt(b1)}`);
 console.log(`vigie first inventories:                     ${fmt(r1)}   ratio to baseline ${(r1.perSecond / b1.perSecond).toFixed(2)}`);

@@ -1,109 +1,220 @@
 /**
- * Matcher benchmark: N assets derived from the real OCS inventory (909 Debian 12 packages; per asset ~3% of the
- * packages get another version, from the Packages indexes' other builds or an older revision), matched against the
- * Debian tracker (OSV, bookworm), the bookworm Packages indexes and NVD 2.0 2026 records, on SQLite.
- * Prints: full match time and software rows/s; incremental time for one changed inventory; and the baseline, the
- * same strategies run once per software row without the fleet-wide (identity, version) cache.
+ * Matcher benchmark (issue 8), on SQLite: N assets derived from the real OCS inventory (909 Debian 12 packages; per
+ * asset ~3% of the packages get another version, from the Packages indexes' other builds or an older revision),
+ * matched against the Debian tracker (OSV, bookworm), the bookworm Packages indexes and NVD 2.0 2026 records.
+ * For each fleet size it prints:
+ *   - first match (no finding stored yet: every finding inserted) and full rematch (nothing changed: the KB-update
+ *     case when the update touches few packages), with findings/s and peak RSS;
+ *   - a KB update (the tracker's rows of one source package changed) followed by a full rematch;
+ *   - incremental runs (one inventory changed, as the scheduled rematch sees it, with its session) p50/p95, and the
+ *     same without a session (a fresh process, e.g. `vigie match --asset`);
+ *   - the same-run baseline: the write floor, i.e. plain prepared INSERTs of as many finding-shaped rows into a
+ *     table with the findings indexes, in one transaction. The machine's load shows in both alike.
  *
- *   npm run bench -- match [--assets 1000] [--skip-baseline]
+ *   npm run bench -- match [--assets 1000,10000] [--runs 20]
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAliases } from '../server/cpe/aliases.js';
-import { openDatabase } from '../server/db/index.js';
+import { sqliteBulkInsert } from '../server/db/bulk-insert.js';
+import { openDatabase, type Db } from '../server/db/index.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { limitsOf } from '../server/http/agents/exchange.js';
 import { inventoryFromText } from '../server/inventory/formats/index.js';
 import { debianOsv } from '../server/kb/importers/debian-osv.js';
 import { debianPackages } from '../server/kb/importers/debian-packages.js';
-import { runMatch } from '../server/matcher/run.js';
+import { runMatch, type MatchRunStats } from '../server/matcher/run.js';
+import { MatchSession } from '../server/matcher/session.js';
 import { testConfig } from '../test/helpers/config.js';
 import { ocsFullXml } from '../test/helpers/corpus.js';
 import { loadKb, nvd2Files } from '../test/helpers/kb-load.js';
 
-const { values: args } = parseArgs({ options: { assets: { type: 'string', default: '1000' }, 'skip-baseline': { type: 'boolean', default: false } } });
-const N = Number(args.assets);
+const { values: args } = parseArgs({ options: { assets: { type: 'string', default: '1000,10000' }, runs: { type: 'string', default: '20' } } });
+const SIZES = args.assets.split(',').map(Number);
+const RUNS = Number(args.runs);
+if (SIZES.some((n) => !Number.isInteger(n) || n <= 0) || !(RUNS > 0)) {
+  console.error(`--assets: expected positive integers separated by commas, found ${args.assets}; --runs: expected a positive integer, found ${args.runs}`);
+  process.exit(2);
+}
 const ROOT = new URL('..', import.meta.url).pathname;
 const DATA = join(ROOT, '../shared/data');
 const files = (dir: string) => readdirSync(join(DATA, dir)).filter((f) => f.endsWith('.gz')).sort().map((f) => join(DATA, dir, f));
 const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-match-'));
-const url = `sqlite:${join(dir, 'vigie.db')}`;
-const db = openDatabase(url);
-await migrateToLatest(db);
-const k = db.kysely;
-const now = new Date().toISOString();
-const rss = () => `${Math.round(process.memoryUsage().rss / 1048576)} MB`;
+const template = join(dir, 'kb.db');
+const ms = (t: number) => `${Math.round(t)} ms`;
+const peak = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const perS = (n: number, t: number) => `${Math.round(n / (t / 1000)).toLocaleString('en')}/s`;
+let seed = 42;
+const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+
+/** CPU time of this process (user + system) since `from`: less sensitive than wall time to other work on the machine. */
+let cpuFrom = process.cpuUsage();
+const cpuSince = () => {
+  const u = process.cpuUsage(cpuFrom);
+  cpuFrom = process.cpuUsage();
+  return `CPU ${ms((u.user + u.system) / 1000)}`;
+};
+
+function summary(label: string, t: number, s: MatchRunStats) {
+  const f = s.findings;
+  console.log(
+    `  ${label}: ${ms(t)} (${cpuSince()}), ${s.software.toLocaleString('en')} rows, ${s.uniquePairs} unique pairs, ${f.current.toLocaleString('en')} findings (${perS(f.current, t)}); ` +
+      `written: ${f.inserted} new, ${f.updated} changed, ${f.fixed} fixed; ${s.assetsUnchanged} assets unchanged; peak RSS ${peak()}`,
+  );
+}
+
+/** The write floor: N finding-shaped rows through one prepared INSERT into a table with the findings indexes. */
+function writeFloor(db: Db, n: number): number {
+  const sq = db.sqlite!;
+  sq.exec(`create table floor_findings (id integer primary key autoincrement, asset_id integer not null, vulnerability_id text not null, software_name text not null,
+    software_version text, software_origin text, matcher text not null, confidence real not null, fixed_version text, status text not null, evidence text not null,
+    evidence_hash text, first_seen_at text not null, last_seen_at text not null, resolved_at text, triage_id integer, unique (asset_id, vulnerability_id, software_name));
+    create index floor_vuln on floor_findings (vulnerability_id, status); create index floor_status on floor_findings (status, first_seen_at); create index floor_triage on floor_findings (triage_id);`);
+  const stmt = sq.prepare('insert into floor_findings (asset_id, vulnerability_id, software_name, software_version, software_origin, matcher, confidence, fixed_version, status, evidence, evidence_hash, first_seen_at, last_seen_at, resolved_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const now = new Date().toISOString();
+  const t = performance.now();
+  sq.transaction(() => {
+    for (let i = 0; i < n; i++) stmt.run(1 + Math.floor(i / 1500), `CVE-2024-${10000 + (i % 1500)}`, `package-${i % 1500}`, '1.2.3-1+deb12u1', 'deb', 'distro', 1, '1.2.3-1+deb12u2', 'open', '', 'AbCdEfGhIjKlMnOpQrStUv', now, now, null);
+  })();
+  const took = performance.now() - t;
+  sq.exec('drop table floor_findings');
+  return took;
+}
 
 try {
   let t = performance.now();
-  const releases = new Set(['bookworm']);
-  await loadKb(db, debianOsv, files('debian/osv-debian-cve'), { releases });
-  await loadKb(db, debianPackages, files('debian/packages'), { releases });
-  await loadKb(db, nvd2Files, [join(DATA, 'nvd-api2/official-feeds/nvdcve-2.0-2026.json.gz')]);
-  console.log(`KB loaded in ${Math.round(performance.now() - t)} ms`);
-
-  // Other builds of each binary (main vs security vs updates) give realistic version variations.
-  const builds = new Map<string, string[]>();
-  for (const r of await k.selectFrom('package_sources').select(['binary', 'binary_version']).execute()) if (r.binary_version) (builds.get(r.binary) ?? builds.set(r.binary, []).get(r.binary)!).push(r.binary_version);
-  const inv = inventoryFromText(ocsFullXml(), { limits: limitsOf(testConfig(url).agents), userAgent: 'bench' });
-  const software = inv.software;
-  let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-
-  t = performance.now();
-  for (let a = 0; a < N; a += 100) {
-    await k.transaction().execute(async (trx) => {
-      for (let i = a; i < Math.min(N, a + 100); i++) {
-        const row = await trx
-          .insertInto('assets')
-          .values({ hostname: `bench-${i}`, kind: 'computer', source_format: 'bench', os_name: 'Debian GNU/Linux 12', os_version: '12', os_full_name: 'Debian GNU/Linux 12', status: 'active', software_count: software.length, first_seen_at: now, last_seen_at: now, updated_at: now })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const rows = software.map((s) => {
-          let version = s.version;
-          if (version && rnd() < 0.03) {
-            const alt = builds.get(s.name.replace(/:[a-z0-9_-]+$/, ''))?.filter((v) => v !== version);
-            version = alt?.length ? alt[Math.floor(rnd() * alt.length)]! : version.replace(/(\d+)$/, (d) => String(Math.max(0, Number(d) - 1)));
-          }
-          return { asset_id: Number(row.id), name: s.name, version, publisher: s.publisher, arch: s.arch, origin: s.origin, source_package: null, source_version: null, extra: '{}' };
-        });
-        for (let j = 0; j < rows.length; j += 500) await trx.insertInto('asset_software').values(rows.slice(j, j + 500)).execute();
-      }
-    });
+  {
+    const kb = openDatabase(`sqlite:${template}`);
+    await migrateToLatest(kb);
+    const releases = new Set(['bookworm']);
+    await loadKb(kb, debianOsv, files('debian/osv-debian-cve'), { releases });
+    await loadKb(kb, debianPackages, files('debian/packages'), { releases });
+    await loadKb(kb, nvd2Files, [join(DATA, 'nvd-api2/official-feeds/nvdcve-2.0-2026.json.gz')]);
+    await kb.close();
   }
-  console.log(`${N} assets × ${software.length} packages inserted in ${Math.round(performance.now() - t)} ms`);
+  console.log(`KB loaded in ${ms(performance.now() - t)} (Debian tracker + Packages for bookworm, NVD 2026); machine: shared, loaded by other work`);
 
+  const inv = inventoryFromText(ocsFullXml(), { limits: limitsOf(testConfig('sqlite::memory:').agents), userAgent: 'bench' });
+  const software = inv.software;
   const aliases = loadAliases();
-  t = performance.now();
-  const full = await runMatch(db, { aliases, now });
-  const fullMs = performance.now() - t;
-  const s = full.stats;
-  console.log(`full match: ${Math.round(fullMs)} ms, ${s.software} rows (${Math.round(s.software / (fullMs / 1000))} rows/s), ${s.uniquePairs} unique pairs, ${s.findings.current} findings, peak-ish RSS ${rss()}`);
 
-  const target = (await k.selectFrom('assets').select('id').where('hostname', '=', `bench-${Math.floor(N / 2)}`).executeTakeFirstOrThrow()).id;
-  await k.updateTable('asset_software').set({ version: '3.0.11-1~deb12u1' }).where('asset_id', '=', target).where('name', '=', 'libssl3:amd64').execute();
-  t = performance.now();
-  const inc = await runMatch(db, { aliases, assetIds: [Number(target)], now: new Date().toISOString() });
-  console.log(`incremental (one changed inventory): ${Math.round(performance.now() - t)} ms, ${inc.stats.findings.inserted} new finding(s), ${inc.stats.findings.fixed} fixed`);
+  for (const N of SIZES) {
+    const file = join(dir, `fleet-${N}.db`);
+    copyFileSync(template, file);
+    const db = openDatabase(`sqlite:${file}`);
+    const k = db.kysely;
+    const sq = db.sqlite!;
+    console.log(`\n${N.toLocaleString('en')} assets × ${software.length} packages`);
 
-  if (!args['skip-baseline']) {
-    // Baseline: the same run with a per-row cache key, i.e. every software row matched on its own (no fleet cache).
-    const { MatchCache } = await import('../server/matcher/pipeline.js');
-    const originalGet = MatchCache.prototype.get;
-    let calls = 0;
-    MatchCache.prototype.get = function (this: InstanceType<typeof MatchCache>, item) {
-      calls++;
-      return originalGet.call(this, { ...item, key: `${item.key}#${calls}` });
+    // Other builds of each binary (main vs security vs updates) give realistic version variations.
+    const builds = new Map<string, string[]>();
+    for (const r of await k.selectFrom('package_sources').select(['binary', 'binary_version']).execute()) if (r.binary_version) (builds.get(r.binary) ?? builds.set(r.binary, []).get(r.binary)!).push(r.binary_version);
+    const variant = (name: string, version: string) => {
+      const alt = builds.get(name.replace(/:[a-z0-9_-]+$/, ''))?.filter((v) => v !== version);
+      return alt?.length ? alt[Math.floor(rnd() * alt.length)]! : version.replace(/(\d+)$/, (d) => String(Math.max(0, Number(d) - 1)));
     };
+
+    // Seeding: prepared INSERTs in one transaction per 500 assets (ingest's own speed is bench/ingest.bench.ts).
     t = performance.now();
-    const base = await runMatch(db, { aliases, dryRun: true });
-    const baseMs = performance.now() - t;
-    MatchCache.prototype.get = originalGet;
-    console.log(`baseline (no fleet cache, dry run): ${Math.round(baseMs)} ms, ${Math.round(base.stats.software / (baseMs / 1000))} rows/s; full match with cache is ${(baseMs / fullMs).toFixed(1)}× faster (and it also wrote findings)`);
+    const now = new Date().toISOString();
+    const bulk = sqliteBulkInsert(sq);
+    const catalogue = !!sq.prepare(`select 1 from sqlite_master where name = 'software_catalog' and type = 'table'`).get();
+    const catalogueIds = new Map<string, number>();
+    let nextCatalogueId = 1;
+    for (let a = 0; a < N; a += 500) {
+      const assets: Record<string, unknown>[] = [];
+      const rows: Record<string, unknown>[] = [];
+      const entries: Record<string, unknown>[] = [];
+      for (let i = a; i < Math.min(N, a + 500); i++) {
+        assets.push({ id: i + 1, hostname: `bench-${i}`, kind: 'computer', source_format: 'bench', os_name: 'Debian GNU/Linux 12', os_version: '12', os_full_name: 'Debian GNU/Linux 12', status: 'active', software_count: software.length, first_seen_at: now, last_seen_at: now, updated_at: now });
+        for (const s of software) {
+          const version = s.version && rnd() < 0.03 ? variant(s.name, s.version) : s.version;
+          if (!catalogue) {
+            rows.push({ asset_id: i + 1, name: s.name, version, publisher: s.publisher, arch: s.arch, origin: s.origin, source_package: null, source_version: null, extra: '{}' });
+            continue;
+          }
+          // Normalised software storage (migration 202611291500): one catalogue entry per distinct package version.
+          const key = `${s.name}\u0000${version}\u0000${s.arch}`;
+          let id = catalogueIds.get(key);
+          if (id === undefined) {
+            catalogueIds.set(key, (id = nextCatalogueId++));
+            entries.push({ id, key_hash: null, name: s.name, version, publisher: s.publisher, arch: s.arch, origin: s.origin, source_package: null, source_version: null, extra: '{}' });
+          }
+          rows.push({ asset_id: i + 1, software_id: id, install_date: null });
+        }
+      }
+      sq.prepare('begin').run();
+      await bulk(k, 'assets', assets);
+      if (catalogue) await bulk(k, 'software_catalog', entries);
+      await bulk(k, catalogue ? 'asset_software_items' : 'asset_software', rows);
+      sq.prepare('commit').run();
+    }
+    console.log(`  seeded in ${ms(performance.now() - t)} (${catalogue ? 'software catalogue + items' : 'asset_software rows'}, bulk INSERT)`);
+
+    t = performance.now();
+    cpuSince();
+    const first = await runMatch(db, { aliases, now: new Date().toISOString() });
+    const firstMs = performance.now() - t;
+    summary('first match (every finding new)', firstMs, first.stats);
+
+    // The scheduled rematch keeps one session across runs; a fresh one here = a rematch after a restart.
+    const session = new MatchSession(db, aliases);
+    t = performance.now();
+    cpuSince();
+    const again = await runMatch(db, { session, now: new Date().toISOString() });
+    const againMs = performance.now() - t;
+    summary('full rematch (nothing changed)', againMs, again.stats);
+
+    // A KB update: the tracker now says one of openssl's open CVEs is fixed in a version above the fleet's.
+    const fix = await k.selectFrom('distro_fixes').select(['id', 'vulnerability_id']).where('release', '=', 'bookworm').where('package', '=', 'systemd').where('status', '!=', 'resolved').orderBy('id').executeTakeFirst();
+    if (fix) {
+      await k.updateTable('distro_fixes').set({ status: 'resolved', fixed_version: '999:0', updated_at: new Date().toISOString() }).where('id', '=', fix.id).execute();
+      await k.insertInto('kb_sources').values({ id: 'bench-update', last_attempt_at: new Date().toISOString(), last_success_at: new Date().toISOString(), last_error: null, records: 1, meta: '{}' }).execute();
+      t = performance.now();
+      cpuSince();
+      const upd = await runMatch(db, { session, now: new Date().toISOString() });
+      summary(`KB update (${fix.vulnerability_id} on systemd) then full rematch`, performance.now() - t, upd.stats);
+    }
+
+    // Incremental: one inventory changed (a few packages moved to another build), as the rematch job sees it.
+    const names = software.filter((s) => s.version && builds.get(s.name.replace(/:[a-z0-9_-]+$/, ''))?.length).map((s) => s.name);
+    const change = async () => {
+      const id = 1 + Math.floor(rnd() * N);
+      for (let j = 0; j < 3; j++) {
+        const name = names[Math.floor(rnd() * names.length)]!;
+        const cur = await k.selectFrom('asset_software').select('version').where('asset_id', '=', id).where('name', '=', name).executeTakeFirst();
+        if (cur?.version) await k.updateTable('asset_software').set({ version: variant(name, cur.version) }).where('asset_id', '=', id).where('name', '=', name).execute();
+      }
+      return id;
+    };
+    const timed = async (withSession: boolean) => {
+      const times: number[] = [];
+      let written = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const id = await change();
+        const t1 = performance.now();
+        const res = await runMatch(db, { aliases, assetIds: [id], now: new Date().toISOString(), ...(withSession ? { session } : {}) });
+        times.push(performance.now() - t1);
+        written += res.stats.findings.inserted + res.stats.findings.updated + res.stats.findings.fixed;
+      }
+      return { times, written };
+    };
+    const inc = await timed(true);
+    const cold = await timed(false);
+    console.log(`  incremental, one changed inventory (${RUNS} runs, 3 packages changed each): p50 ${inc.times.length ? ms(pct(inc.times, 50)) : '-'}, p95 ${ms(pct(inc.times, 95))} with the rematch job's session; ` +
+      `p50 ${ms(pct(cold.times, 50))}, p95 ${ms(pct(cold.times, 95))} without one; ${Math.round((inc.written + cold.written) / (2 * RUNS))} finding rows written per run`);
+
+    const floor = writeFloor(db, first.stats.findings.current);
+    console.log(`  baseline (write floor): ${first.stats.findings.current.toLocaleString('en')} plain prepared INSERTs in ${ms(floor)} (${perS(first.stats.findings.current, floor)}); ` +
+      `first match = ${(firstMs / floor).toFixed(2)}× the floor, full rematch = ${(againMs / floor).toFixed(2)}× the floor`);
+    await db.close();
+    rmSync(file, { force: true });
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
   }
 } finally {
-  await db.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -34,6 +34,7 @@ export const errorCatalog = {
   MATCH_KB_MISSING: { httpStatus: 503, summary: 'the knowledge base tables the matcher reads are not there yet' },
   KB_RECORD_INVALID: { httpStatus: 422, summary: 'one record of a knowledge-base input is malformed (counted in kb_problems, never fatal)' },
   KB_RULE_INVALID: { httpStatus: 422, summary: 'one affected-product entry of a KB record has no usable CPE (counted, the rest of the record is kept)' },
+  KB_VERSION_UNCOMPARABLE: { httpStatus: 422, summary: 'a KB record gives affected versions only as source-control commit ranges (git), which cannot be ordered against installed versions; no rule is stored for them' },
   KB_RECORD_UNSUPPORTED: { httpStatus: 422, summary: 'a record in a CIRCL answer is in a format the KB does not import (GHSA/PySec OSV, CSAF)' },
   KB_INPUT_INVALID: { httpStatus: 400, summary: 'a whole KB input is unreadable (truncated gzip, broken JSON around the records); the import goes on with the next' },
   IMPORT_FAILED: { httpStatus: 400, summary: 'a file given to vigie import could not be ingested' },

@@ -74,7 +74,10 @@ export const AssetSoftware = z.object({
   sourceVersion: z.string().nullable(),
   extra: z.record(z.string(), z.string()),
 });
-export const AssetSoftwareQuery = PageQuery.extend({ name: z.string().max(200).optional() });
+export const AssetSoftwareQuery = PageQuery.extend({
+  name: z.string().max(200).optional(),
+  origin: z.string().max(200).regex(/^[a-z]+(,[a-z]+)*$/, 'comma-separated origins such as driver,firmware').optional().describe('only these origins (deb, driver, firmware, os …)'),
+});
 export const AssetSoftwareReply = pageOf(AssetSoftware);
 
 export const AssetChange = z.object({

@@ -7,6 +7,26 @@ export const Severity = z.enum(['none', 'low', 'medium', 'high', 'critical']);
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** Triage (common/api/triage.ts has the decision resource): what an analyst decided about a finding. */
+export const TriageDecisionKind = z.enum(['false_positive', 'accepted_risk', 'mitigated']);
+export type TriageDecisionKind = z.infer<typeof TriageDecisionKind>;
+export const TriageScope = z.object({
+  assetId: z.number().int().nullable().describe('null: every asset'),
+  softwareName: z.string().nullable().describe('null: every software entry carrying the CVE'),
+  versionFrom: z.string().nullable().describe('inclusive lower bound, in the finding\'s version scheme'),
+  versionTo: z.string().nullable().describe('inclusive upper bound'),
+});
+export const FindingTriage = z.object({
+  id: z.number().int(),
+  decision: TriageDecisionKind,
+  justification: z.string(),
+  author: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  scope: TriageScope,
+});
+export const TriageFilter = z.enum(['untriaged', 'triaged', 'false_positive', 'accepted_risk', 'mitigated']);
+
 export const FindingsListQuery = PageQuery.extend({
   status: FindingStatus.optional().describe('open, fixed or withdrawn (default: all)'),
   severity: z
@@ -21,6 +41,7 @@ export const FindingsListQuery = PageQuery.extend({
   product: z.string().max(200).optional().describe('software name contains (case-insensitive)'),
   vulnerabilityId: z.string().max(60).optional().describe('exact CVE id'),
   evidence: bool.optional().describe('include the evidence of each finding'),
+  triage: TriageFilter.optional().describe('untriaged (the "to do" list), triaged, or one decision kind'),
 });
 
 /** What the matcher recorded: inventory fields → identity → rule → comparison → verdict (server/matcher/types.ts Evidence). */
@@ -45,6 +66,8 @@ export const Finding = z.object({
   kev: z.boolean(),
   title: z.string().nullable(),
   evidence: FindingEvidence.optional(),
+  /** The live triage decision governing this finding, null when untriaged. */
+  triage: FindingTriage.nullable(),
 });
 export type Finding = z.infer<typeof Finding>;
 

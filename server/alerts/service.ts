@@ -12,8 +12,10 @@ import { queueDigest } from './digest/index.js';
 import { strings } from './digest/i18n.js';
 import { evaluateRules, flushAlerts, type EvaluationResult } from './evaluate.js';
 import { claimOutbox, deliverClaimed, deliverDue, enqueueOutbox, messageDomain, type DeliverDeps, type DeliveryOutcome } from './outbox.js';
+import { withStoredChannels } from './stored-channels.js';
 
-export type AlertsSlice = Pick<VigieConfig, 'alerts' | 'supervision'>;
+/** snmp + db locate the key of the secrets of channels stored from the UI (server/alerts/stored-channels.ts). */
+export type AlertsSlice = Pick<VigieConfig, 'alerts' | 'supervision'> & Partial<Pick<VigieConfig, 'snmp' | 'db'>>;
 
 export interface AlertsDeps {
   db: Db;
@@ -33,15 +35,19 @@ function deliverDeps(d: AlertsDeps): DeliverDeps {
 export function alertJobs(d: AlertsDeps): { handlers: JobHandler[]; schedules: Schedule[]; pollTasks: PollTask[] } {
   const a = d.config.alerts;
   const schedules: Schedule[] = [];
-  if (a.digest.enabled && a.digest.channels.length) schedules.push({ job: JOB_DIGEST, cron: a.digest.cron, timezone: a.timezone, catchUpSeconds: a.digest.catchUpHours * 3600 });
+  // Scheduled even without a vigie.yaml digest channel: one created from the UI may subscribe later.
+  if (a.digest.enabled) schedules.push({ job: JOB_DIGEST, cron: a.digest.cron, timezone: a.timezone, catchUpSeconds: a.digest.catchUpHours * 3600 });
   if (a.rules.length) schedules.push({ job: JOB_EVALUATE, everySeconds: a.evaluateEverySeconds, catchUpSeconds: a.evaluateEverySeconds });
   return {
     schedules,
     handlers: [
-      { name: JOB_DIGEST, run: async (payload, ctx) => void (await queueDigest(d.db, d.config, new Date((payload as { slot: string }).slot), ctx.now())) },
+      { name: JOB_DIGEST, run: async (payload, ctx) => void (await queueDigest(d.db, await withStoredChannels(d.db, d.config), new Date((payload as { slot: string }).slot), ctx.now())) },
       { name: JOB_EVALUATE, run: async (_p, ctx) => void (await evaluateRules(d.db, a, ctx.now())) },
     ],
-    pollTasks: [(now) => flushAlerts(d.db, a, now, { lang: a.digest.lang }), (now) => deliverDue(deliverDeps(d), now)],
+    pollTasks: [
+      async (now) => flushAlerts(d.db, (await withStoredChannels(d.db, d.config)).alerts, now, { lang: a.digest.lang }),
+      async (now) => deliverDue(deliverDeps({ ...d, config: await withStoredChannels(d.db, d.config) }), now),
+    ],
   };
 }
 
@@ -55,7 +61,8 @@ export async function evaluateAfterIngest(d: Pick<AlertsDeps, 'db' | 'config'>, 
 }
 
 /** Sends a test message to one channel now, through the outbox (so it is audited like any delivery). */
-export async function sendTestMessage(d: AlertsDeps, channel: string, now = new Date()): Promise<DeliveryOutcome & { messageId: string }> {
+export async function sendTestMessage(deps: AlertsDeps, channel: string, now = new Date()): Promise<DeliveryOutcome & { messageId: string }> {
+  const d = { ...deps, config: await withStoredChannels(deps.db, deps.config) };
   const config = d.config.alerts.channels[channel];
   if (!config) throw new VigieError('CHANNEL_UNKNOWN', `channel "${channel}": expected one of ${Object.keys(d.config.alerts.channels).join(', ') || '(none configured under alerts.channels)'}`);
   const s = strings[d.config.alerts.digest.lang];

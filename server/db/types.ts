@@ -4,6 +4,8 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { SnmpCredentialsTable, SnmpScansTable } from '../snmp/db-types.js';
+import type { TriageDecisionsTable } from '../triage/db-types.js';
+import type { AlertChannelsTable } from '../alerts/db-types.js';
 
 type Id = Generated<number>;
 type Json = string;
@@ -46,6 +48,7 @@ export interface AssetIdentifiersTable {
   value: string;
 }
 
+/** A view since 202611291500 (software_catalog ⋈ asset_software_items); `id` is asset_id × 2^26 + software_id. */
 export interface AssetSoftwareTable {
   id: Id;
   asset_id: number;
@@ -58,6 +61,26 @@ export interface AssetSoftwareTable {
   source_package: string | null;
   source_version: string | null;
   extra: Json;
+}
+
+/** Each distinct software entry of the fleet once: every field but the install date; key_hash null for rows written through the view. */
+export interface SoftwareCatalogTable {
+  id: Id;
+  key_hash: string | null;
+  name: string;
+  version: string | null;
+  publisher: string | null;
+  arch: string | null;
+  origin: string;
+  source_package: string | null;
+  source_version: string | null;
+  extra: Json;
+}
+
+export interface AssetSoftwareItemsTable {
+  asset_id: number;
+  software_id: number;
+  install_date: string | null;
 }
 
 export interface AssetInterfacesTable {
@@ -232,6 +255,24 @@ export interface FindingsTable {
   first_seen_at: Ts;
   last_seen_at: Ts;
   resolved_at: Ts | null;
+  /** finding_evidence.hash of this finding's evidence ('' in `evidence` then); null when `evidence` holds it (rows other code wrote). */
+  evidence_hash: string | null;
+  /** The triage decision governing this finding (server/triage/apply.ts), null when none (migration 202611291200). */
+  triage_id: number | null;
+}
+
+/** One evidence document per distinct content, shared by every finding that has it (migration 202611291300). */
+export interface FindingEvidenceTable {
+  hash: string;
+  evidence: Json;
+  created_at: Ts;
+}
+
+/** Per asset: when it was last matched and a digest of the finding set written then (unchanged → nothing to write). */
+export interface AssetMatchStateTable {
+  asset_id: number;
+  matched_at: Ts;
+  findings_digest: string;
 }
 
 export interface JobsTable {
@@ -400,6 +441,8 @@ export interface Database {
   assets: AssetsTable;
   asset_identifiers: AssetIdentifiersTable;
   asset_software: AssetSoftwareTable;
+  software_catalog: SoftwareCatalogTable;
+  asset_software_items: AssetSoftwareItemsTable;
   asset_interfaces: AssetInterfacesTable;
   asset_services: AssetServicesTable;
   asset_volumes: AssetVolumesTable;
@@ -414,6 +457,8 @@ export interface Database {
   audit_log: AuditLogTable;
   vulnerabilities: VulnerabilitiesTable;
   findings: FindingsTable;
+  finding_evidence: FindingEvidenceTable;
+  asset_match_state: AssetMatchStateTable;
   kb_sources: KbSourcesTable;
   kb_raw: KbRawTable;
   vulnerability_rules: VulnerabilityRulesTable;
@@ -428,6 +473,8 @@ export interface Database {
   alert_events: AlertEventsTable;
   snmp_credentials: SnmpCredentialsTable;
   snmp_scans: SnmpScansTable;
+  triage_decisions: TriageDecisionsTable;
+  alert_channels: AlertChannelsTable;
 }
 
 export type AssetRow = Selectable<AssetsTable>;

@@ -21,6 +21,8 @@ import { kbRoutes } from './api/kb.js';
 import { fleetRoutes } from './api/fleet.js';
 import { trendRoutes } from './api/trends.js';
 import { findingRoutes } from './api/findings.js';
+import { triageRoutes } from './api/triage.js';
+import { dashboardRoutes } from './api/dashboard.js';
 import { opsRoutes } from './api/ops.js';
 import { snmpRoutes } from './api/snmp.js';
 import { FlowMonitor } from '../ops/flows/monitor.js';
@@ -100,6 +102,8 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
     await assetRoutes(api, ctx);
     await fleetRoutes(api, ctx);
     await findingRoutes(api, ctx);
+    await triageRoutes(api, { ...ctx, version: VERSION });
+    await dashboardRoutes(api, ctx);
     await alertRoutes(api, { config, db: deps.db });
     await opsRoutes(api, { config, monitor: deps.flowMonitor ?? new FlowMonitor(config, app.log) });
     await kbRoutes(api, { config, db: deps.db });

@@ -9,6 +9,7 @@ import { decodeBody, type BodyEncoding } from './decode.js';
 import { inventoryFromGlpiMessage, parseGlpiMessage } from './formats/glpi-json.js';
 import { inventoryFromMessage, parseOcsMessage } from './formats/ocs-xml.js';
 import type { ParseLimits } from './formats/types.js';
+import { prepareInventory, type PreparedInventory } from './prepare.js';
 
 export interface ReadContext {
   limits: ParseLimits;
@@ -31,6 +32,8 @@ export interface AgentMessage {
   query: string;
   deviceId: string | null;
   inventory: Inventory | null;
+  /** The inventory's catalogue keys and serialised sections, computed here so a parse worker takes that work too. */
+  prepared?: PreparedInventory | null;
   /** The envelope was readable but the inventory inside was not: the handler rejects with this reason. */
   inventoryError: SerializedError | null;
 }
@@ -56,6 +59,7 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext): AgentMessage {
     if (INVENTORY_QUERIES.has(out.query)) {
       try {
         out.inventory = inventoryFromGlpiMessage(msg, parseCtx);
+        out.prepared = prepareInventory(out.inventory);
       } catch (e) {
         out.inventoryError = serializeError(e);
       }
@@ -67,6 +71,7 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext): AgentMessage {
   if (msg.query === 'INVENTORY') {
     try {
       out.inventory = inventoryFromMessage(msg, parseCtx);
+      out.prepared = prepareInventory(out.inventory);
     } catch (e) {
       out.inventoryError = serializeError(e);
     }

@@ -7,9 +7,18 @@ import { createHash } from 'node:crypto';
 import type { Interface, Inventory, Service, Software, Volume } from '../../common/inventory/model.js';
 import { schemeForOrigin } from '../versions/index.js';
 import { checksumSections } from './formats/ocs-checksum.js';
+import { prepareInventory, rowKey, type PreparedInventory } from './prepare.js';
 
-export interface StoredSoftware extends Software {
-  id: number;
+export { SUMMARY_SECTION } from './prepare.js';
+
+/**
+ * One software row of an asset as stored: its catalogue entry and install date. `detail` (what the change history
+ * names) is loaded only for rows the new inventory no longer has by catalogue id: removals, upgrades, edits.
+ */
+export interface StoredSoftware {
+  softwareId: number;
+  installDate: string | null;
+  detail?: Pick<Software, 'name' | 'version' | 'arch'> | null;
 }
 
 export interface StoredState {
@@ -52,8 +61,18 @@ export interface SectionWrite {
   hash: string;
 }
 
+/** Software writes: rows are (asset, catalogue entry, install date); a changed entry is a removal plus an insertion. */
+export interface SoftwarePlan {
+  /** Index into `inventory.software`, and the catalogue id when the entry is already catalogued (else null: create it). */
+  insert: { index: number; softwareId: number | null }[];
+  /** Catalogue ids of the asset's rows to delete. */
+  deleteIds: number[];
+  /** Rows kept whose install date changed. */
+  dates: { softwareId: number; installDate: string | null }[];
+}
+
 export interface IngestPlan {
-  software: { insert: Software[]; deleteIds: number[]; update: StoredSoftware[] } | null;
+  software: SoftwarePlan | null;
   interfaces: Interface[] | null;
   services: Service[] | null;
   volumes: Volume[] | null;
@@ -69,17 +88,8 @@ export function hashJson(v: unknown): string {
   return createHash('sha1').update(JSON.stringify(v)).digest('base64url');
 }
 
-function softwareKey(s: Software): string {
-  return `${s.name}\u0000${s.arch ?? ''}\u0000${s.version ?? ''}`;
-}
-function softwareFamily(s: Software): string {
+function softwareFamily(s: Pick<Software, 'name' | 'arch'>): string {
   return `${s.name}\u0000${s.arch ?? ''}`;
-}
-function softwareDetail(s: Software): string {
-  return JSON.stringify([s.publisher, s.origin, s.installDate, s.sourcePackage, s.sourceVersion, s.extra]);
-}
-function label(s: Software): string {
-  return s.arch ? `${s.name} (${s.arch})` : s.name;
 }
 
 /**
@@ -92,41 +102,73 @@ export function sectionIsFresh(inv: Inventory, section: string, present: boolean
   return true;
 }
 
-function diffSoftware(prev: StoredSoftware[], next: Software[], changes: ChangeEvent[]): NonNullable<IngestPlan['software']> {
-  const prevByKey = new Map<string, StoredSoftware>();
-  for (const p of prev) prevByKey.set(softwareKey(p), p);
-  const seen = new Set<string>();
-  const insert: Software[] = [];
-  const update: StoredSoftware[] = [];
-  for (const n of next) {
-    const k = softwareKey(n);
-    if (seen.has(k)) continue; // agents sometimes list a package twice; keep one row
-    seen.add(k);
-    const p = prevByKey.get(k);
-    if (!p) insert.push(n);
-    else if (softwareDetail(p) !== softwareDetail(n)) update.push({ ...n, id: p.id });
-  }
-  const removed = prev.filter((p) => !seen.has(softwareKey(p)));
-  // Pair removals and installs of the same name+arch into upgrades / downgrades.
+function label(s: Pick<Software, 'name' | 'arch'>): string {
+  return s.arch ? `${s.name} (${s.arch})` : s.name;
+}
+
+/**
+ * Rows are matched by catalogue id: the same id is the same package with the same details, so only its install
+ * date can differ. What is left on both sides is paired by name+arch+version (details edited: no event), then by
+ * name+arch (upgrade or downgrade by the version scheme of the origin); the rest is installed or removed.
+ */
+function diffSoftware(prev: StoredSoftware[], next: Software[], ids: readonly (number | null)[], repeats: ReadonlySet<number>, changes: ChangeEvent[]): SoftwarePlan {
+  const prevById = new Map<number, StoredSoftware>();
+  for (const p of prev) prevById.set(p.softwareId, p);
+  const kept = new Set<number>();
+  const added: number[] = [];
+  const dates: SoftwarePlan['dates'] = [];
+  next.forEach((n, i) => {
+    if (repeats.has(i)) return; // agents sometimes list a package twice; keep one row
+    const id = ids[i] ?? null;
+    const p = id === null ? undefined : prevById.get(id);
+    if (!p || kept.has(id!)) {
+      added.push(i);
+      return;
+    }
+    kept.add(id!);
+    if (p.installDate !== n.installDate) dates.push({ softwareId: id!, installDate: n.installDate });
+  });
+  const removed = prev.filter((p) => !kept.has(p.softwareId));
+  const detail = (p: StoredSoftware) => {
+    if (!p.detail) throw new Error(`software row ${p.softwareId} left the list but its catalogue entry was not loaded`);
+    return p.detail;
+  };
+  const removedByKey = new Map<string, StoredSoftware[]>();
   const removedByFamily = new Map<string, StoredSoftware[]>();
+  const taken = new Set<StoredSoftware>();
   for (const r of removed) {
-    const f = softwareFamily(r);
-    removedByFamily.set(f, [...(removedByFamily.get(f) ?? []), r]);
+    const d = detail(r);
+    const key = rowKey(d);
+    const family = softwareFamily(d);
+    removedByKey.set(key, [...(removedByKey.get(key) ?? []), r]);
+    removedByFamily.set(family, [...(removedByFamily.get(family) ?? []), r]);
   }
-  for (const n of insert) {
-    const candidates = removedByFamily.get(softwareFamily(n));
-    const old = candidates?.shift();
+  const take = (list: StoredSoftware[] | undefined) => {
+    while (list?.length) {
+      const r = list.shift()!;
+      if (!taken.has(r)) {
+        taken.add(r);
+        return r;
+      }
+    }
+    return undefined;
+  };
+  // Same name+arch+version first: details (publisher, extra…) were edited, which is no event.
+  const unpaired = added.filter((i) => !take(removedByKey.get(rowKey(next[i]!))));
+  for (const i of unpaired) {
+    const n = next[i]!;
+    const old = take(removedByFamily.get(softwareFamily(n)));
     if (old) {
-      const cmp = schemeForOrigin(n.origin).compare(n.version ?? '', old.version ?? '');
-      changes.push({ kind: cmp < 0 ? 'software_downgraded' : 'software_upgraded', subject: label(n), oldValue: old.version, newValue: n.version });
+      const cmp = schemeForOrigin(n.origin).compare(n.version ?? '', old.detail!.version ?? '');
+      changes.push({ kind: cmp < 0 ? 'software_downgraded' : 'software_upgraded', subject: label(n), oldValue: old.detail!.version, newValue: n.version });
     } else {
       changes.push({ kind: 'software_installed', subject: label(n), oldValue: null, newValue: n.version });
     }
   }
-  for (const rest of removedByFamily.values()) {
-    for (const r of rest) changes.push({ kind: 'software_removed', subject: label(r), oldValue: r.version, newValue: null });
+  for (const rest of removedByFamily.values()) for (const r of rest) {
+    if (!taken.has(r)) changes.push({ kind: 'software_removed', subject: label(r.detail!), oldValue: r.detail!.version, newValue: null });
   }
-  return { insert, deleteIds: removed.map((r) => r.id), update };
+  return { insert: added.map((i) => ({ index: i, softwareId: ids[i] ?? null })), deleteIds: removed.map((r) => r.softwareId), dates };
 }
 
 function addressSet(list: Interface[]): Set<string> {
@@ -160,21 +202,11 @@ export function summarise(inv: Inventory): AssetSummary {
 /** Stored section holding only the hash of the last software list, so an unchanged list is not even loaded. */
 export const SOFTWARE_HASH_SECTION = 'vigie-software-hash';
 
-export function softwareHash(inv: Inventory): string {
-  return hashJson(inv.software);
-}
-
-/** Name of the stored section holding the typed asset-level facts (the raw sections keep every field as sent). */
-export const SUMMARY_SECTION = 'vigie-summary';
-
-/** Sections stored as JSON: every section as sent (lists of records) plus the typed summary the API shows. */
-export function jsonSections(inv: Inventory): Map<string, unknown> {
-  const m = new Map<string, unknown>(Object.entries(inv.sections));
-  m.set(SUMMARY_SECTION, { identity: inv.identity, os: inv.os, hardware: inv.hardware, bios: inv.bios });
-  return m;
-}
-
-export function planIngest(prev: StoredState | null, inv: Inventory, swHash: string = softwareHash(inv)): IngestPlan {
+/**
+ * @param prep the inventory's keys and serialised sections (prepare.ts; the parse worker computes them).
+ * @param softwareIds catalogue id of each `inv.software` entry, null when not catalogued yet.
+ */
+export function planIngest(prev: StoredState | null, inv: Inventory, prep: PreparedInventory = prepareInventory(inv), softwareIds: readonly (number | null)[] = []): IngestPlan {
   const changes: ChangeEvent[] = [];
   const next = summarise(inv);
   if (!prev) changes.push({ kind: 'asset_created', subject: inv.identity.hostname ?? inv.agent.deviceId, oldValue: null, newValue: inv.format });
@@ -185,19 +217,17 @@ export function planIngest(prev: StoredState | null, inv: Inventory, swHash: str
   // An inventory made with --nosoftware sends no SOFTWARES at all: keep the stored list rather than "remove all".
   const softwareSent = inv.software.length > 0;
   const softwareFresh = fresh('softwares', inv.software) && softwareSent;
+  const repeats = new Set(prep.softwareRepeats);
   if (softwareFresh && prev?.software !== null) {
     if (!prev) {
-      const seen = new Set<string>();
-      const insert = inv.software.filter((s) => {
-        const k = softwareKey(s);
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
-      software = { insert, deleteIds: [], update: [] };
+      const insert: SoftwarePlan['insert'] = [];
+      for (let index = 0; index < inv.software.length; index++) {
+        if (!repeats.has(index)) insert.push({ index, softwareId: softwareIds[index] ?? null });
+      }
+      software = { insert, deleteIds: [], dates: [] };
       softwareCount = insert.length;
     } else if (prev.software) {
-      software = diffSoftware(prev.software, inv.software, changes);
+      software = diffSoftware(prev.software, inv.software, softwareIds, repeats, changes);
       softwareCount = prev.software.length - software.deleteIds.length + software.insert.length;
     }
   }
@@ -234,14 +264,11 @@ export function planIngest(prev: StoredState | null, inv: Inventory, swHash: str
   if (fresh('drives', inv.volumes) && inv.volumes.length > 0 && (!prev || !sameRows(prev.volumes, inv.volumes))) volumes = inv.volumes;
 
   const sections: SectionWrite[] = [];
-  if (softwareFresh && prev?.sectionHashes.get(SOFTWARE_HASH_SECTION) !== swHash) {
-    sections.push({ section: SOFTWARE_HASH_SECTION, data: '{}', hash: swHash });
+  if (softwareFresh && prev?.sectionHashes.get(SOFTWARE_HASH_SECTION) !== prep.softwareHash) {
+    sections.push({ section: SOFTWARE_HASH_SECTION, data: '{}', hash: prep.softwareHash });
   }
-  for (const [section, value] of jsonSections(inv)) {
-    const present = section === SUMMARY_SECTION || (Array.isArray(value) && value.length > 0);
+  for (const { section, data, hash, present } of prep.sections) {
     if (!sectionIsFresh(inv, section, present)) continue;
-    const data = JSON.stringify(value);
-    const hash = hashJson(value);
     const before = prev?.sectionHashes.get(section);
     if (before === hash) continue;
     sections.push({ section, data, hash });

@@ -10,8 +10,10 @@ import type { VigieConfig } from '../config/schema.js';
 import { BatchWriter } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
 import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
-import { planIngest, softwareHash } from './diff.js';
+import { SoftwareStore } from '../db/repositories/software.js';
+import { planIngest } from './diff.js';
 import { identityKeys, macsOf } from './identity.js';
+import { prepareInventory, type PreparedInventory } from './prepare.js';
 
 export interface IngestResult {
   assetId: number;
@@ -48,36 +50,46 @@ function isUniqueViolation(e: unknown): boolean {
 export class Ingestor {
   private lock = new KeyedLock();
   readonly writer: BatchWriter;
+  private readonly software: SoftwareStore;
   constructor(
     private readonly db: Db,
     private readonly config: Pick<VigieConfig, 'identity' | 'agents'>,
   ) {
     this.writer = new BatchWriter(db);
+    this.software = new SoftwareStore(db);
   }
 
-  async ingest(inv: Inventory, receipt: ReceiptDraft): Promise<IngestResult> {
+  /** @param prepared what the parse worker already computed for `inv` (prepare.ts); computed here otherwise. */
+  async ingest(inv: Inventory, receipt: ReceiptDraft, prepared?: PreparedInventory): Promise<IngestResult> {
+    const prep = prepared ?? prepareInventory(inv);
     return this.lock.run(inv.agent.deviceId, async () => {
       try {
-        return await this.ingestOnce(inv, receipt);
+        return await this.ingestOnce(inv, receipt, prep);
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
-        return this.ingestOnce(inv, receipt); // another node created the asset meanwhile: now identity finds it
+        return this.ingestOnce(inv, receipt, prep); // another node created the asset meanwhile: now identity finds it
       }
     });
   }
 
-  private async ingestOnce(inv: Inventory, receipt: ReceiptDraft): Promise<IngestResult> {
+  private async ingestOnce(inv: Inventory, receipt: ReceiptDraft, prep: PreparedInventory): Promise<IngestResult> {
     const k = this.db.kysely;
     const identity = identityKeys(inv, this.config.identity);
     const found = await findAssetByIdentity(k, identity);
-    const swHash = softwareHash(inv);
-    const prev = found ? await loadState(k, found.id, swHash) : null;
-    const plan = planIngest(prev, inv, swHash);
+    const prev = found ? await loadState(k, found.id, this.software, prep.softwareHash) : null;
+    // Catalogue ids are needed only when the software list is written (new asset, or its hash changed).
+    const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys) : [];
+    if (prev?.software) await this.software.loadDetails(k, prev.software, new Set(ids));
+    const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;
     const macs = macsOf(inv);
     const res = await this.writer.submit((trx) =>
-      applyIngest(trx, { assetId: found?.id ?? null, inventory: inv, plan, identity, macs, receipt, keepPayloads: this.config.agents.keepPayloads, now }),
+      applyIngest(trx, {
+        assetId: found?.id ?? null, inventory: inv, softwareKeys: prep.softwareKeys, store: this.software, plan, identity, macs, receipt,
+        keepPayloads: this.config.agents.keepPayloads, now,
+      }),
     );
+    this.software.remember(res.learned); // committed: the writer resolves only after the commit
     let accountUpdate: IngestResult['accountUpdate'] = null;
     if (!res.created) {
       const held = await accountInfoOf(k, res.assetId);

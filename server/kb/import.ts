@@ -6,11 +6,13 @@
  * replace). A bad record is a kb_problems row and a count, never an abort (style.md §3.7).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { sql } from 'kysely';
 import { join } from 'node:path';
 import type { Db } from '../db/index.js';
 import { detectImporter, importers } from './importers/index.js';
 import { rawInput, type LoadedInput } from './input.js';
-import { postgresBulkInsert, sqliteBulkInsert } from '../db/bulk-insert.js';
+import { sqliteBulkInsert } from '../db/bulk-insert.js';
+import { postgresJsonBulkInsert } from './pg-bulk.js';
 import { writeBatch } from './store.js';
 import type { KbImporter, KbRecord } from './types.js';
 
@@ -112,22 +114,36 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
   const batchSize = opts.batchSize ?? 2000;
   const bulk = db.sqlite
     ? sqliteBulkInsert(db.sqlite)
-    : postgresBulkInsert({
+    : postgresJsonBulkInsert({
         start_inclusive: 'integer', end_inclusive: 'integer', vulnerable: 'integer', negate: 'integer', kev: 'integer', withdrawn: 'integer',
         cvss_score: 'double precision', epss: 'double precision', epss_percentile: 'double precision',
-        updated_at: 'timestamptz', published_at: 'timestamptz', modified_at: 'timestamptz',
+        updated_at: 'timestamptz', published_at: 'timestamptz', modified_at: 'timestamptz', at: 'timestamptz',
       });
   let batch: KbRecord[] = [];
   let meta: Record<string, unknown> = {};
+  // One batch is written while the next one is parsed: on PostgreSQL the server inserts and maintains indexes in
+  // its own process while this one gunzips and parses, instead of each waiting for the other. Writes stay one at a
+  // time and in order (a batch's revision checks see every earlier batch), so the result is the same.
+  let writing: Promise<void> | null = null;
   const flush = async () => {
     if (!batch.length) return;
     const records = batch;
     batch = [];
+    if (writing) await writing;
     const at = now();
-    const r = await k.transaction().execute((trx) => writeBatch(trx, importer.id, records, at, bulk));
-    result.changed += r.changed;
-    result.rules += r.rulesWritten;
-    opts.onProgress?.(input.name, result.records, result.problems);
+    const seen = { records: result.records, problems: result.problems };
+    writing = k.transaction().execute(async (trx) => {
+      // A batch lost in a crash is written again by the resumed import (kb_raw.parsed_at is set, durably, only at
+      // the end): waiting for each batch's WAL flush buys nothing.
+      if (!db.sqlite) await sql`set local synchronous_commit = off`.execute(trx);
+      return writeBatch(trx, importer.id, records, at, bulk);
+    }).then((r) => {
+      result.changed += r.changed;
+      result.rules += r.rulesWritten;
+      opts.onProgress?.(input.name, seen.records, seen.problems);
+    });
+    // Handled here so a failure waits for the next await (which rethrows it) instead of being unhandled.
+    writing.catch(() => undefined);
   };
   try {
     for await (const rec of importer.parse(input)) {
@@ -138,7 +154,10 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    if (writing) await writing;
   } catch (e) {
+    // Nothing may still be writing when the failure is recorded (a parse error while a batch is in flight).
+    if (writing) await (writing as Promise<void>).catch(() => undefined);
     // The input itself is broken (truncated gzip, invalid JSON around an array element): what was written stays,
     // the input stays unparsed so the next import of the same bytes tries again, and the error is reported.
     result.status = 'failed';

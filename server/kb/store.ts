@@ -217,40 +217,54 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
   // A CVE known only to the tracker still gets its vulnerabilities row (findings reference it by foreign key);
   // NVD or CVE 5 fill it in when they arrive.
   const stubIds = [...new Set(fixList.map((f) => f.fix.vulnerability_id))].filter((id) => !existing.has(id));
-  for (const c of chunks(stubIds, 500)) {
-    await trx.insertInto('vulnerabilities').values(c.map((id) => ({ id, kev: 0, withdrawn: 0, data: JSON.stringify({ sources: {} }), updated_at: now }))).onConflict((oc) => oc.column('id').doNothing()).execute();
-  }
-  for (const mode of ['replace', 'fill'] as const) {
-    for (const c of chunks(fixList.filter((f) => f.mode === mode), 500)) {
-      const q = trx.insertInto('distro_fixes').values(c.map(({ fix, source }) => ({ ...fix, source, updated_at: now })));
-      if (mode === 'fill') await q.onConflict((oc) => oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doNothing()).execute();
-      else {
-        await q
-          .onConflict((oc) =>
-            oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doUpdateSet((eb) => ({
-              fixed_version: eb.ref('excluded.fixed_version'), status: eb.ref('excluded.status'), urgency: eb.ref('excluded.urgency'),
-              source: eb.ref('excluded.source'), record_id: eb.ref('excluded.record_id'), updated_at: eb.ref('excluded.updated_at'),
-            })),
-          )
-          .execute();
+  const stubs = stubIds.map((id) => ({ id, kev: 0, withdrawn: 0, data: JSON.stringify({ sources: {} }), updated_at: now }));
+  const fixKey = '("distro", "release", "package", "vulnerability_id")';
+  const fixRows = (mode: 'replace' | 'fill') => fixList.filter((f) => f.mode === mode).map(({ fix, source: s }) => ({ ...fix, source: s, updated_at: now }));
+  if (bulk) {
+    // One statement per table and batch (unnest on PostgreSQL): Kysely compiling 500-row VALUES lists cost more than the writes.
+    await bulk(trx, 'vulnerabilities', stubs, 'on conflict (id) do nothing');
+    const fixUpdates = ['fixed_version', 'status', 'urgency', 'source', 'record_id', 'updated_at'].map((c) => `"${c}" = excluded."${c}"`).join(', ');
+    await bulk(trx, 'distro_fixes', fixRows('replace'), `on conflict ${fixKey} do update set ${fixUpdates}`);
+    await bulk(trx, 'distro_fixes', fixRows('fill'), `on conflict ${fixKey} do nothing`);
+  } else {
+    for (const c of chunks(stubs, 500)) await trx.insertInto('vulnerabilities').values(c).onConflict((oc) => oc.column('id').doNothing()).execute();
+    for (const mode of ['replace', 'fill'] as const) {
+      for (const c of chunks(fixRows(mode), 500)) {
+        const q = trx.insertInto('distro_fixes').values(c);
+        if (mode === 'fill') await q.onConflict((oc) => oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doNothing()).execute();
+        else {
+          await q
+            .onConflict((oc) =>
+              oc.columns(['distro', 'release', 'package', 'vulnerability_id']).doUpdateSet((eb) => ({
+                fixed_version: eb.ref('excluded.fixed_version'), status: eb.ref('excluded.status'), urgency: eb.ref('excluded.urgency'),
+                source: eb.ref('excluded.source'), record_id: eb.ref('excluded.record_id'), updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
       }
     }
   }
   res.changed += fixList.length;
 
   // ---- package sources
-  for (const c of chunks([...pkgs.values()], 800)) {
-    await trx
-      .insertInto('package_sources')
-      .values(c.map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version })))
-      .onConflict((oc) => oc.columns(['distro', 'release', 'binary', 'binary_version']).doUpdateSet((eb) => ({ source: eb.ref('excluded.source'), source_version: eb.ref('excluded.source_version') })))
-      .execute();
+  const pkgRows = [...pkgs.values()].map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version }));
+  // "binary" is a reserved word in PostgreSQL: the conflict target is quoted.
+  if (bulk) await bulk(trx, 'package_sources', pkgRows, 'on conflict ("distro", "release", "binary", "binary_version") do update set "source" = excluded."source", "source_version" = excluded."source_version"');
+  else {
+    for (const c of chunks(pkgRows, 800)) {
+      await trx
+        .insertInto('package_sources')
+        .values(c)
+        .onConflict((oc) => oc.columns(['distro', 'release', 'binary', 'binary_version']).doUpdateSet((eb) => ({ source: eb.ref('excluded.source'), source_version: eb.ref('excluded.source_version') })))
+        .execute();
+    }
   }
   res.changed += pkgs.size;
 
-  for (const c of chunks(problems, 500)) {
-    await trx.insertInto('kb_problems').values(c.map((p) => ({ source, record_ref: p.ref.slice(0, 500), code: p.code, message: p.message.slice(0, 2000), at: now }))).execute();
-  }
+  const problemRows = problems.map((p) => ({ source, record_ref: p.ref.slice(0, 500), code: p.code, message: p.message.slice(0, 2000), at: now }));
+  if (bulk) await bulk(trx, 'kb_problems', problemRows);
+  else for (const c of chunks(problemRows, 500)) await trx.insertInto('kb_problems').values(c).execute();
   return res;
 }
 

@@ -4,8 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { matchers } from './index.js';
 
-// Support modules of the folder that are not strategies: the pure pipeline, the run (I/O) around it, its schedule.
-const SUPPORT = new Set(['index.ts', 'types.ts', 'pipeline.ts', 'run.ts', 'jobs.ts']);
+// Support modules of the folder that are not strategies: the pure pipeline and evidence keys, the session and the run
+// (I/O) around them, its schedule, the dpkg status reader of `vigie match <file>`.
+const SUPPORT = new Set(['index.ts', 'types.ts', 'pipeline.ts', 'evidence.ts', 'session.ts', 'run.ts', 'jobs.ts', 'dpkg-status.ts']);
 const dir = new URL('.', import.meta.url).pathname;
 
 describe('matcher registry', () => {

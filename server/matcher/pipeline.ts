@@ -11,7 +11,8 @@ import type { AliasCatalogue } from '../cpe/aliases.js';
 import { dpkg } from '../versions/dpkg.js';
 import { generic } from '../versions/generic.js';
 import { matchers } from './index.js';
-import type { Candidate, DistroIdentity, Evidence, MatchItem, MatchOutput, MatchProblem, MatcherKb, PlatformRequirement, SoftwareFacts } from './types.js';
+import { addSig, evidenceDoc, setDigest, sig52, type EvidenceDoc } from './evidence.js';
+import type { Candidate, DistroIdentity, Evidence, MatchItem, MatchOutput, MatcherKb, PlatformRequirement, SoftwareFacts } from './types.js';
 
 export interface PackageSource {
   source: string;
@@ -168,96 +169,179 @@ export function satisfies(req: PlatformRequirement, have: readonly CpeIdentity[]
   return { ok: false, matched: null };
 }
 
-export interface AssetSoftware extends SoftwareFacts {
-  id: number;
+/** The inventory fields of a row as the evidence shows them (what the agent sent, nothing derived). */
+export function inventoryOf(sw: SoftwareFacts): SoftwareFacts {
+  return { name: sw.name, version: sw.version, publisher: sw.publisher, arch: sw.arch, origin: sw.origin, sourcePackage: sw.sourcePackage, sourceVersion: sw.sourceVersion };
 }
 
-export interface AssetFinding {
+/** A finding as a run computes it (not stored yet): the columns, its evidence document and its set signature. */
+export interface FreshFinding {
+  vulnerabilityId: string;
   softwareName: string;
   softwareVersion: string | null;
   softwareOrigin: string;
-  /** The fleet-cached candidate: its evidence.inventory is whichever row first produced the key, see evidenceOf. */
-  candidate: Candidate;
-  /** This row's own inventory fields (two binaries of one source package share a cached candidate). */
-  inventory: SoftwareFacts;
-  platform: Evidence['platform'] | null;
+  matcher: string;
+  confidence: number;
+  fixedVersion: string | null;
+  status: 'open' | 'withdrawn';
+  evidence: EvidenceDoc;
+  /** sig52 of every column above and the evidence hash: summed into the asset's finding-set digest. */
+  sig: number;
 }
 
-/** The finding's evidence: this row's inventory fields + the cached candidate's identity, rule, comparison, verdict. */
-export function evidenceOf(f: AssetFinding): Evidence {
-  return { ...f.candidate.evidence, inventory: f.inventory, ...(f.platform ? { platform: f.platform } : {}) };
-}
+/** Is a CVE withdrawn (rejected upstream)? Known for every candidate before findings are built. */
+export type WithdrawnOf = (vulnerabilityId: string) => boolean;
 
-const restJson = new WeakMap<Candidate, string>();
 /**
- * evidenceOf as JSON, serialising the shared part once per candidate: a fleet run writes the same candidate for
- * thousands of assets, and JSON.stringify of the whole evidence each time dominated the run.
+ * One distinct software row (facts + platform) of a run, evaluated once however many assets have it: the cached
+ * candidates, and those needing no platform check turned into findings (one per CVE, as findingsForAsset keeps).
  */
-export function evidenceJson(f: AssetFinding): string {
-  let rest = restJson.get(f.candidate);
-  if (rest === undefined) {
-    const { inventory: _inv, platform: _pl, ...others } = f.candidate.evidence;
-    rest = JSON.stringify(others).slice(1);
-    restJson.set(f.candidate, rest);
-  }
-  const head = `{"inventory":${JSON.stringify(f.inventory)}${f.platform ? `,"platform":${JSON.stringify(f.platform)}` : ''}`;
-  return rest === '}' ? `${head}}` : `${head},${rest}`;
+export interface RowEntry {
+  item: MatchItem;
+  inventory: SoftwareFacts;
+  inventoryJson: string;
+  out: MatchOutput;
+  plain: FreshFinding[];
+  plainSum: number;
+  /** How many of `plain` each matcher produced (run figures without a pass over every finding). */
+  plainByMatcher: [string, number][];
+  /** Some candidate needs a platform check (AND configuration, target_sw): the asset takes the general path. */
+  conditional: boolean;
 }
 
-/** Findings of one asset: each software row's cached candidates, kept when their platform requirement holds. */
-export function findingsForAsset(items: { sw: AssetSoftware; item: MatchItem }[], platform: PlatformIdentity, cache: MatchCache, problems: MatchProblem[]): AssetFinding[] {
+function freshFinding(c: Candidate, inv: SoftwareFacts, invJson: string, platform: Evidence['platform'] | null, withdrawn: WithdrawnOf): FreshFinding {
+  const status = withdrawn(c.vulnerabilityId) ? 'withdrawn' : 'open';
+  const evidence = evidenceDoc(c, invJson, platform);
+  const sig = sig52([c.vulnerabilityId, inv.name, status, inv.version ?? '\u0002', inv.origin, c.matcher, c.confidence, c.fixedVersion ?? '\u0002', evidence.hash].join('\u0000'));
+  return {
+    vulnerabilityId: c.vulnerabilityId, softwareName: inv.name, softwareVersion: inv.version, softwareOrigin: inv.origin, matcher: c.matcher, confidence: c.confidence,
+    fixedVersion: c.fixedVersion, status, evidence, sig,
+  };
+}
+
+export function rowEntry(item: MatchItem, out: MatchOutput, withdrawn: WithdrawnOf): RowEntry {
+  const inventory = inventoryOf(item.software);
+  const inventoryJson = JSON.stringify(inventory);
+  const byVuln = new Map<string, Candidate>();
+  let conditional = false;
+  for (const c of out.candidates) {
+    if (c.requires) {
+      conditional = true;
+      continue;
+    }
+    const prev = byVuln.get(c.vulnerabilityId);
+    if (!prev || prev.confidence < c.confidence) byVuln.set(c.vulnerabilityId, c);
+  }
+  const plain = conditional ? [] : [...byVuln.values()].map((c) => freshFinding(c, inventory, inventoryJson, null, withdrawn));
+  const byMatcher = new Map<string, number>();
+  for (const f of plain) byMatcher.set(f.matcher, (byMatcher.get(f.matcher) ?? 0) + 1);
+  return { item, inventory, inventoryJson, out, plain, plainSum: plain.reduce((s, f) => addSig(s, f.sig), 0), plainByMatcher: [...byMatcher], conditional };
+}
+
+/** An asset's current findings: their count, per-matcher counts and digest, the list itself built on demand. */
+export interface AssetFindings {
+  count: number;
+  digest: string;
+  byMatcher: Map<string, number>;
+  list(): FreshFinding[];
+}
+
+/**
+ * Findings of one asset and the digest of that set. Usual case (no candidate needs a platform, no two rows share a
+ * name): the rows' precomputed findings, no per-finding work. Otherwise each candidate is kept when its platform
+ * requirement holds on this asset (its OS CPE, its other identities), one per (CVE, software name), the higher
+ * confidence winning.
+ */
+export function assetFindings(rows: readonly RowEntry[], platform: PlatformIdentity, withdrawn: WithdrawnOf): AssetFindings {
+  let general = false;
+  const names = new Set<string>();
+  for (const r of rows) {
+    if (!r.out.candidates.length) continue;
+    if (r.conditional || names.has(r.inventory.name)) {
+      general = true;
+      break;
+    }
+    names.add(r.inventory.name);
+  }
+  if (!general) {
+    // Unchanged assets are the common case of a rematch: no per-finding work unless the list is asked for.
+    let sum = 0;
+    let count = 0;
+    const byMatcher = new Map<string, number>();
+    for (const r of rows) {
+      if (!r.plain.length) continue;
+      count += r.plain.length;
+      sum = addSig(sum, r.plainSum);
+      for (const [m, n] of r.plainByMatcher) byMatcher.set(m, (byMatcher.get(m) ?? 0) + n);
+    }
+    return { count, digest: setDigest(sum, count), byMatcher, list: () => rows.flatMap((r) => r.plain) };
+  }
   const have: CpeIdentity[] = [];
   if (platform.os) have.push(platform.os);
-  for (const { item } of items) if (item.cpe) have.push(item.cpe);
-  const byKey = new Map<string, AssetFinding>();
-  for (const { sw, item } of items) {
-    const out = cache.get(item);
-    if (out.problems.length) problems.push(...out.problems);
-    let inventory: SoftwareFacts | null = null;
-    for (const c of out.candidates) {
+  for (const r of rows) if (r.item.cpe) have.push(r.item.cpe);
+  const byKey = new Map<string, { c: Candidate; r: RowEntry; plat: Evidence['platform'] | null }>();
+  for (const r of rows) {
+    for (const c of r.out.candidates) {
       let plat: Evidence['platform'] | null = null;
       if (c.requires) {
         const s = satisfies(c.requires, have);
         if (!s.ok) continue;
         plat = { required: c.requires.anyOf.map((a) => a.criteria), matched: s.matched };
       }
-      const k = `${c.vulnerabilityId}\u0000${sw.name}`;
+      const k = `${c.vulnerabilityId}\u0000${r.inventory.name}`;
       const prev = byKey.get(k);
-      if (prev && prev.candidate.confidence >= c.confidence) continue;
-      inventory ??= { name: sw.name, version: sw.version, publisher: sw.publisher, arch: sw.arch, origin: sw.origin, sourcePackage: sw.sourcePackage, sourceVersion: sw.sourceVersion };
-      byKey.set(k, { softwareName: sw.name, softwareVersion: sw.version, softwareOrigin: sw.origin, candidate: c, inventory, platform: plat });
+      if (prev && prev.c.confidence >= c.confidence) continue;
+      byKey.set(k, { c, r, plat });
     }
   }
-  return [...byKey.values()];
+  const findings = [...byKey.values()].map(({ c, r, plat }) => freshFinding(c, r.inventory, r.inventoryJson, plat, withdrawn));
+  const byMatcher = new Map<string, number>();
+  for (const f of findings) byMatcher.set(f.matcher, (byMatcher.get(f.matcher) ?? 0) + 1);
+  return { count: findings.length, digest: setDigest(findings.reduce((s, f) => addSig(s, f.sig), 0), findings.length), byMatcher, list: () => findings };
 }
 
+/** A stored finding, compact: no evidence document, only its key. */
 export interface StoredFinding {
   id: number;
   vulnerability_id: string;
   software_name: string;
   status: string;
+  software_version: string | null;
+  software_origin: string | null;
+  matcher: string;
+  confidence: number;
+  fixed_version: string | null;
+  evidence_hash: string | null;
 }
 
 export interface FindingWrites {
-  inserts: { finding: AssetFinding; status: 'open' | 'withdrawn' }[];
-  updates: { id: number; finding: AssetFinding; status: 'open' | 'withdrawn'; reopened: boolean }[];
+  inserts: FreshFinding[];
+  /** Rows whose columns or evidence changed (only those are written). */
+  updates: { id: number; finding: FreshFinding; reopened: boolean }[];
   fixed: number[];
   /** Open findings no longer produced because their CVE was rejected/withdrawn upstream. */
   withdrawn: number[];
 }
 
-/** Lifecycle: new → open (first_seen), still matched → refreshed, matched again after fixed → reopened, gone → fixed. */
-export function diffFindings(stored: readonly StoredFinding[], fresh: readonly AssetFinding[], withdrawn: (id: string) => boolean): FindingWrites {
+/**
+ * Lifecycle: new → open (first_seen), matched again after fixed → reopened, gone → fixed; a finding whose columns
+ * and evidence key are unchanged is not written at all (its asset's matched_at says it was seen).
+ */
+export function diffFindings(stored: readonly StoredFinding[], fresh: readonly FreshFinding[], withdrawn: WithdrawnOf): FindingWrites {
   const w: FindingWrites = { inserts: [], updates: [], fixed: [], withdrawn: [] };
   const byKey = new Map(stored.map((s) => [`${s.vulnerability_id}\u0000${s.software_name}`, s]));
   const seen = new Set<string>();
   for (const f of fresh) {
-    const k = `${f.candidate.vulnerabilityId}\u0000${f.softwareName}`;
+    const k = `${f.vulnerabilityId}\u0000${f.softwareName}`;
     seen.add(k);
-    const status = withdrawn(f.candidate.vulnerabilityId) ? 'withdrawn' : 'open';
     const s = byKey.get(k);
-    if (!s) w.inserts.push({ finding: f, status });
-    else w.updates.push({ id: s.id, finding: f, status, reopened: s.status === 'fixed' && status === 'open' });
+    if (!s) {
+      w.inserts.push(f);
+      continue;
+    }
+    const same = s.status === f.status && s.evidence_hash === f.evidence.hash && s.software_version === f.softwareVersion && s.software_origin === f.softwareOrigin
+      && s.matcher === f.matcher && Number(s.confidence) === f.confidence && s.fixed_version === f.fixedVersion;
+    if (!same) w.updates.push({ id: s.id, finding: f, reopened: s.status === 'fixed' && f.status === 'open' });
   }
   for (const s of stored) {
     if (s.status !== 'open' || seen.has(`${s.vulnerability_id}\u0000${s.software_name}`)) continue;

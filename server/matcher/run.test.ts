@@ -10,6 +10,7 @@ import { dialectSkip, testDialects } from '../../test/helpers/db.js';
 import { ensureKbTables, insertKb } from '../../test/helpers/kb.js';
 import type { Db } from '../db/index.js';
 import { runMatch } from './run.js';
+import { MatchSession } from './session.js';
 
 const NOW = '2026-11-29T04:00:00.000Z';
 
@@ -67,7 +68,12 @@ for (const dialect of testDialects()) {
     test('first run: distro verdicts for Debian, CPE ranges for Windows, AND configuration honoured', async () => {
       const { stats } = await runMatch(s.tdb.db, { now: NOW });
       assert.equal(stats.assets, 2);
-      const rows = await s.tdb.db.kysely.selectFrom('findings').selectAll().orderBy('vulnerability_id').execute();
+      const rows = await s.tdb.db.kysely
+        .selectFrom('findings as f')
+        .innerJoin('finding_evidence as e', 'e.hash', 'f.evidence_hash')
+        .select(['f.asset_id', 'f.vulnerability_id', 'f.software_name', 'f.matcher', 'f.status', 'e.evidence'])
+        .orderBy('f.vulnerability_id')
+        .execute();
       const got = rows.map((r) => `${Number(r.asset_id) === debian ? 'deb1' : 'win1'} ${r.vulnerability_id} ${r.software_name} ${r.matcher} ${r.status}`).sort();
       assert.deepEqual(got, [
         'deb1 CVE-2023-4863 firefox-esr distro open',
@@ -83,6 +89,9 @@ for (const dialect of testDialects()) {
       assert.equal(ev.identity.method, 'packages-index');
       const and = JSON.parse(rows.find((r) => r.vulnerability_id === 'CVE-2023-5730')!.evidence) as { platform: { matched: string } };
       assert.match(and.platform.matched, /microsoft:windows_10/);
+      // Each evidence document is stored once: libssl3's two CVEs and firefox's differ, so here one per finding.
+      const docs = await s.tdb.db.kysely.selectFrom('finding_evidence').select('hash').execute();
+      assert.equal(docs.length, new Set(rows.map((r) => r.evidence)).size);
       // CVE-2023-5678 came only from the tracker: a stub vulnerability row keeps the foreign key.
       assert.ok(await s.tdb.db.kysely.selectFrom('vulnerabilities').select('id').where('id', '=', 'CVE-2023-5678').executeTakeFirst());
     });
@@ -110,13 +119,33 @@ for (const dialect of testDialects()) {
       await runMatch(s.tdb.db, { now: '2026-11-29T08:00:00.000Z' });
     });
 
-    test('a second identical run writes no new finding and reuses the fleet cache', async () => {
-      const before = await s.tdb.db.kysely.selectFrom('findings').select('id').execute();
+    test('a second identical run writes no finding row and reuses the fleet cache', async () => {
+      const before = await s.tdb.db.kysely.selectFrom('findings').selectAll().orderBy('id').execute();
       const { stats } = await runMatch(s.tdb.db, { now: '2026-11-29T09:00:00.000Z' });
       assert.equal(stats.findings.inserted, 0);
+      assert.equal(stats.findings.updated, 0);
       assert.equal(stats.findings.fixed, 0);
-      assert.equal((await s.tdb.db.kysely.selectFrom('findings').select('id').execute()).length, before.length);
+      assert.equal(stats.assetsUnchanged, 2);
+      assert.deepEqual(await s.tdb.db.kysely.selectFrom('findings').selectAll().orderBy('id').execute(), before);
       assert.ok(stats.uniquePairs <= stats.software);
+      // The API still says an open finding was seen by this run (the asset's matched_at).
+      const open = await s.api<{ items: { status: string; lastSeenAt: string }[] }>(`/assets/${debian}/findings?status=open`);
+      assert.ok(open.body.items.length > 0);
+      assert.ok(open.body.items.every((i) => i.lastSeenAt === '2026-11-29T09:00:00.000Z'));
+    });
+
+    test('a session reused across runs resolves only rows it has not seen', async () => {
+      const session = new MatchSession(s.tdb.db);
+      await runMatch(s.tdb.db, { session, now: '2026-11-29T09:30:00.000Z' });
+      assert.equal(session.resolvedRows, 5);
+      const k = s.tdb.db.kysely;
+      await k.updateTable('asset_software').set({ version: '3.0.13-1~deb12u1' }).where('asset_id', '=', debian).where('name', '=', 'libssl3:amd64').execute();
+      const r = await runMatch(s.tdb.db, { session, assetIds: [debian], now: '2026-11-29T09:40:00.000Z' });
+      assert.equal(session.resolvedRows, 6); // the upgraded row only
+      assert.equal(r.stats.findings.fixed, 2);
+      await k.updateTable('asset_software').set({ version: '3.0.11-1~deb12u1' }).where('asset_id', '=', debian).where('name', '=', 'libssl3:amd64').execute();
+      assert.equal((await runMatch(s.tdb.db, { session, assetIds: [debian], now: '2026-11-29T09:50:00.000Z' })).stats.findings.reopened, 2);
+      assert.ok(session.resolvedRows <= 7); // at most the downgraded row (a new catalogue entry when written through the view)
     });
 
     test('GET /findings filters and paginates; GET /assets/:id/findings carries evidence', async () => {

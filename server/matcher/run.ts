@@ -1,26 +1,33 @@
 /**
- * A match run: assets' software against the knowledge base, findings written with their lifecycle. Call it after
- * an ingest (`runMatch(db, { assetIds: [id] })`) or after a KB import (`runMatch(db)`); `vigie match` wraps it.
- * Work is done per batch of assets: identities are resolved, the KB slices the batch needs are loaded once, and
- * each unique (identity, version) pair is matched once for the whole run (MatchCache), however many assets share it.
+ * A match run: assets' software against the knowledge base. One pipeline, two inputs: stored assets
+ * (`runMatch`: findings written with their lifecycle; call it after an ingest or a KB import, `vigie match` and the
+ * scheduled rematch wrap it) and an inventory read from a file (`matchSoftware`: nothing stored, `vigie match
+ * <file>`). Work goes batch by batch: rows resolved and matched through the session (each unique (identity,
+ * version) pair once for the fleet), each distinct row's findings built once (RowEntry), then per asset the finding
+ * set and its digest. An asset whose digest equals the stored one is not read back nor written; for the others the
+ * compact stored rows are diffed and only new or changed findings are written (bulk inserts, evidence documents
+ * stored once in finding_evidence).
  */
+import type { AliasCatalogue } from '../cpe/aliases.js';
+import { platformOf } from '../cpe/resolve.js';
+import { postgresBulkInsert, sqliteBulkInsert } from '../db/bulk-insert.js';
 import type { Db } from '../db/index.js';
 import {
-  ensureVulnerabilities, kbTables, loadAssets, loadDistroFixes, loadPackageSources, loadRules, loadSoftware, loadStoredFindings, loadVocabulary,
-  writeFindings, type FindingRowWrite,
+  MATCH_BULK_TYPES, ensureVulnerabilities, hasSoftwareCatalogue, loadAssets, loadCatalogueEntries, loadMatchDigests, loadSoftware, loadSoftwareItems, loadStoredFindings,
+  vulnerabilityFacts, writeFindings, type FindingBatchWrites, type SoftwareFields, type VulnerabilityFacts,
 } from '../db/repositories/match.js';
-import { loadAliases, type AliasCatalogue } from '../cpe/aliases.js';
-import { literal } from '../cpe/name.js';
-import { buildVocabulary, platformOf, type PlatformIdentity } from '../cpe/resolve.js';
-import { MatchCache, binaryName, buildItem, diffFindings, evidenceJson, findingsForAsset, type AssetSoftware, type IdentityContext, type PackageSource } from './pipeline.js';
-import type { KbDistroFix, KbRule, MatchItem, MatchProblem, MatcherKb } from './types.js';
 import { applyTriage } from '../triage/apply.js';
+import { assetFindings, diffFindings, rowEntry, type AssetFindings, type FreshFinding } from './pipeline.js';
+import { MatchSession, type AssetInput } from './session.js';
+import type { MatchOutput, MatchProblem, SoftwareFacts } from './types.js';
 
 export interface MatchRunOptions {
   /** Only these assets (default: every asset that is not merged). */
   assetIds?: number[];
   now?: string;
   aliases?: AliasCatalogue;
+  /** Reuse what earlier runs learnt (the scheduled rematch keeps one); default: a new session for this run. */
+  session?: MatchSession;
   batchSize?: number;
   /** Do not write findings (vigie match --dry-run, bench). */
   dryRun?: boolean;
@@ -33,19 +40,32 @@ export interface MatchRunStats {
   software: number;
   uniquePairs: number;
   cacheHits: number;
-  findings: { current: number; inserted: number; reopened: number; fixed: number; withdrawn: number };
+  /** Assets whose finding set was the one stored: nothing read back, nothing written. */
+  assetsUnchanged: number;
+  findings: { current: number; inserted: number; updated: number; reopened: number; fixed: number; withdrawn: number };
   byMatcher: Record<string, number>;
   problems: { count: number; byCode: Record<string, number>; sample: MatchProblem[] };
   kb: { rules: boolean; fixes: boolean; sources: boolean };
   durationMs: number;
 }
 
-export interface MatchedFinding extends FindingRowWrite {
+export interface MatchedFinding {
   asset_id: number;
+  vulnerability_id: string;
+  software_name: string;
+  software_version: string | null;
+  software_origin: string | null;
+  matcher: string;
+  confidence: number;
+  fixed_version: string | null;
+  status: string;
+  /** Evidence JSON (types.ts Evidence). */
+  evidence: string;
 }
 
 /** extra JSON of a software row; a malformed one counts as empty (it was validated at ingest). */
-function extraOf(json: string): Record<string, unknown> {
+function extraOf(json: string | null): Record<string, unknown> {
+  if (!json) return {};
   try {
     const v = JSON.parse(json) as unknown;
     return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
@@ -54,186 +74,214 @@ function extraOf(json: string): Record<string, unknown> {
   }
 }
 
-/** In-memory KB slice, filled batch by batch. */
-class KbSlice implements MatcherKb {
-  fixes = new Map<string, KbDistroFix[]>();
-  rules = new Map<string, KbRule[]>();
-  configs = new Map<string, KbRule[]>();
-  loadedProducts = new Set<string>();
-  loadedPackages = new Set<string>();
-  distroFixes(distro: string, release: string, pkg: string) {
-    return this.fixes.get(`${distro}/${release}/${pkg}`) ?? [];
+/** A stored software row → the facts the matcher reads (the collector's CPE and version scheme from extra). */
+export function factsOfRow(s: SoftwareFields): SoftwareFacts {
+  const ex = s.extra ? extraOf(s.extra) : null;
+  return {
+    name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin, sourcePackage: s.source_package, sourceVersion: s.source_version,
+    cpe: typeof ex?.cpe === 'string' ? ex.cpe : null, versionScheme: typeof ex?.versionScheme === 'string' ? ex.versionScheme : null,
+  };
+}
+
+/**
+ * What one run accumulates: problems and figures. Distinct rows' findings and CVE facts live in the session (valid
+ * while the KB is unchanged); CVEs a read-only run found no row for stay here (a writing run creates a stub row).
+ */
+class RunState {
+  private readonly outputs = new WeakSet<MatchOutput>();
+  private readonly problemKeys = new Set<string>();
+  readonly unknown = new Set<string>();
+  readonly stats: MatchRunStats;
+  readonly withdrawn = (id: string) => !!this.session.vulns.get(id)?.withdrawn;
+
+  constructor(private readonly session: MatchSession) {
+    const kb = session.kb;
+    this.stats = {
+      assets: 0, software: 0, uniquePairs: 0, cacheHits: 0, assetsUnchanged: 0, findings: { current: 0, inserted: 0, updated: 0, reopened: 0, fixed: 0, withdrawn: 0 },
+      byMatcher: {}, problems: { count: 0, byCode: {}, sample: [] }, kb, durationMs: 0,
+    };
   }
-  rulesFor(vendor: string, product: string) {
-    return this.rules.get(`${vendor}:${product}`) ?? [];
-  }
-  configRules(configId: string) {
-    return this.configs.get(configId) ?? [];
-  }
-  addRules(rows: KbRule[]) {
-    const seen = new Set<number>();
-    for (const r of rows) {
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      const k = `${literal(r.vendor)}:${literal(r.product)}`;
-      if (this.loadedProducts.has(k)) {
-        const list = this.rules.get(k) ?? [];
-        if (!list.some((x) => x.id === r.id)) list.push(r);
-        this.rules.set(k, list);
-      }
-      if (r.config_id) {
-        const list = this.configs.get(r.config_id) ?? [];
-        if (!list.some((x) => x.id === r.id)) list.push(r);
-        this.configs.set(r.config_id, list);
-      }
+
+  /** CVE ids of match answers first seen in this run whose status is not known yet; records their problems. */
+  newVulnerabilities(outs: Iterable<MatchOutput>): string[] {
+    const ids = new Set<string>();
+    for (const out of outs) {
+      if (this.outputs.has(out)) continue;
+      this.outputs.add(out);
+      for (const c of out.candidates) if (!this.session.vulns.has(c.vulnerabilityId) && !this.unknown.has(c.vulnerabilityId)) ids.add(c.vulnerabilityId);
+      for (const p of out.problems) this.problem(p);
     }
+    return [...ids];
+  }
+
+  private problem(p: MatchProblem) {
+    const key = `${p.code}|${p.ref}`;
+    if (this.problemKeys.has(key)) return;
+    this.problemKeys.add(key);
+    const pr = this.stats.problems;
+    pr.count++;
+    pr.byCode[p.code] = (pr.byCode[p.code] ?? 0) + 1;
+    if (pr.sample.length < 20) pr.sample.push(p);
   }
 }
 
+/**
+ * The shared pipeline for one batch: resolve and match the rows, learn the status of CVEs not seen yet in this run
+ * (`statuses`: the stored run also creates stub rows), then each asset's findings and digest.
+ */
+async function evaluateBatch(
+  session: MatchSession,
+  run: RunState,
+  assets: readonly AssetInput[],
+  statuses: (ids: string[]) => Promise<Map<string, VulnerabilityFacts>>,
+): Promise<{ asset: AssetInput; found: AssetFindings }[]> {
+  const resolved = await session.resolve(assets);
+  const ids = run.newVulnerabilities(resolved.flatMap((rows) => rows.map((r) => r.out)));
+  if (ids.length) {
+    const facts = await statuses(ids);
+    for (const id of ids) {
+      const f = facts.get(id);
+      if (f) session.vulns.set(id, f);
+      else run.unknown.add(id);
+    }
+  }
+  return assets.map((asset, i) => {
+    const rows = resolved[i]!.map((r) => {
+      let e = session.entries.get(r.key);
+      if (!e) session.entries.set(r.key, (e = rowEntry(r.item, r.out, run.withdrawn)));
+      return e;
+    });
+    const found = assetFindings(rows, asset.platform, run.withdrawn);
+    run.stats.assets++;
+    run.stats.software += asset.software.length;
+    run.stats.findings.current += found.count;
+    for (const [m, n] of found.byMatcher) run.stats.byMatcher[m] = (run.stats.byMatcher[m] ?? 0) + n;
+    return { asset, found };
+  });
+}
+
+const matchedRow = (assetId: number, f: FreshFinding): MatchedFinding => ({
+  asset_id: assetId, vulnerability_id: f.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
+  matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion, status: f.status, evidence: f.evidence.json,
+});
+
+function finish(run: RunState, session: MatchSession, t0: number, missesBefore: number): MatchRunStats {
+  run.stats.uniquePairs = session.cache.size;
+  run.stats.cacheHits = run.stats.software - (session.cache.misses - missesBefore);
+  run.stats.durationMs = Math.round(performance.now() - t0);
+  return run.stats;
+}
+
+/** Matches stored assets and writes their findings (or, with dryRun, only returns them). */
 export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ stats: MatchRunStats; findings: MatchedFinding[] }> {
   const t0 = performance.now();
   const now = opts.now ?? new Date().toISOString();
   const k = db.kysely;
-  const present = await kbTables(k);
-  const aliases = opts.aliases ?? loadAliases();
-  const vocab = buildVocabulary(present.rules ? (await loadVocabulary(k)).map((r) => ({ vendor: literal(r.vendor), product: literal(r.product) })) : []);
-  const sourcesByRelease = new Map<string, Map<string, PackageSource[]>>();
-  const ctx: IdentityContext = { aliases, vocab, packageSource: (release, bin) => sourcesByRelease.get(release)?.get(bin) ?? null };
-  const slice = new KbSlice();
-  const cache = new MatchCache(slice);
-  const stats: MatchRunStats = {
-    assets: 0, software: 0, uniquePairs: 0, cacheHits: 0, findings: { current: 0, inserted: 0, reopened: 0, fixed: 0, withdrawn: 0 }, byMatcher: {},
-    problems: { count: 0, byCode: {}, sample: [] }, kb: present, durationMs: 0,
-  };
-  const problemKeys = new Set<string>();
+  const session = opts.session ?? new MatchSession(db, opts.aliases);
+  await session.refresh();
+  const missesBefore = session.cache.misses;
+  const run = new RunState(session);
   const collected: MatchedFinding[] = [];
+  const bulk = db.sqlite ? sqliteBulkInsert(db.sqlite) : postgresBulkInsert(MATCH_BULK_TYPES);
+  const storedDocs = new Set<string>();
   const assets = await loadAssets(k, opts.assetIds);
-  // Stored findings (with their evidence, to skip identical rewrites) are held per batch: keep batches small.
-  const batchSize = opts.batchSize ?? 50;
+  const catalogue = await hasSoftwareCatalogue(k);
+  const batchSize = opts.batchSize ?? 200;
+  const statuses = opts.dryRun
+    ? (ids: string[]) => vulnerabilityFacts(k, ids)
+    : async (ids: string[]) => {
+        const facts = await vulnerabilityFacts(k, ids);
+        const stubs = ids.filter((id) => !facts.has(id));
+        await ensureVulnerabilities(k, stubs, now);
+        for (const id of stubs) facts.set(id, { id, withdrawn: false, severity: null, cvss_score: null, kev: false, epss: null });
+        return facts;
+      };
 
   for (let b = 0; b < assets.length; b += batchSize) {
     const batch = assets.slice(b, b + batchSize);
     const ids = batch.map((a) => a.id);
-    const software = await loadSoftware(k, ids);
-    stats.assets += batch.length;
-    stats.software += software.length;
-    const platforms = new Map<number, PlatformIdentity>(batch.map((a) => [a.id, platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name })]));
+    const inputs = new Map<number, AssetInput>(
+      batch.map((a) => [a.id, { id: a.id, platform: platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name }), software: [], ...(catalogue ? { entryIds: [] } : {}) }]),
+    );
+    if (catalogue) {
+      // Catalogue storage: two integers per row, each distinct entry read once per session.
+      const items = await loadSoftwareItems(k, ids);
+      const missing = [...new Set(items.map((i) => i.software_id))].filter((id) => !session.catalogue.has(id));
+      for (const e of await loadCatalogueEntries(k, missing)) session.catalogue.set(e.id, factsOfRow(e));
+      for (const it of items) {
+        const a = inputs.get(it.asset_id)!;
+        a.software.push(session.catalogue.get(it.software_id)!);
+        a.entryIds!.push(it.software_id);
+      }
+    } else for (const s of await loadSoftware(k, ids)) inputs.get(s.asset_id)!.software.push(factsOfRow(s));
+    const results = await evaluateBatch(session, run, [...inputs.values()], statuses);
+    if (opts.dryRun || opts.collect) for (const r of results) for (const f of r.found.list()) collected.push(matchedRow(r.asset.id, f));
+    if (opts.dryRun) continue;
 
-    // 1. binary → source package for the Debian releases in this batch (only binaries not looked up yet).
-    if (present.sources) {
-      const wanted = new Map<string, Set<string>>();
-      for (const s of software) {
-        const rel = platforms.get(s.asset_id)?.distro?.release;
-        if (s.origin !== 'deb' || !rel || s.source_package) continue;
-        const bin = binaryName(s.name);
-        const known = sourcesByRelease.get(rel);
-        if (known?.has(bin)) continue;
-        (wanted.get(rel) ?? wanted.set(rel, new Set()).get(rel)!).add(bin);
-      }
-      for (const [rel, bins] of wanted) {
-        const map = sourcesByRelease.get(rel) ?? new Map<string, PackageSource[]>();
-        for (const bin of bins) map.set(bin, []); // looked up, even when the index does not know it
-        for (const r of await loadPackageSources(k, 'debian', rel, [...bins])) map.get(r.binary)!.push({ source: r.source, sourceVersion: r.source_version, binaryVersion: r.binary_version });
-        sourcesByRelease.set(rel, map);
-      }
-    }
-
-    // 2. identities, then the KB slice for identities not seen in earlier batches.
-    const perAsset = new Map<number, { sw: AssetSoftware; item: MatchItem }[]>();
-    const newPackages = new Map<string, Set<string>>();
-    const newProducts: { vendor: string; product: string }[] = [];
-    for (const s of software) {
-      const ex = s.origin === 'firmware' || s.origin === 'os' ? extraOf(s.extra) : {};
-      const sw: AssetSoftware = {
-        id: s.id, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin, sourcePackage: s.source_package, sourceVersion: s.source_version,
-        cpe: typeof ex.cpe === 'string' ? ex.cpe : null, versionScheme: typeof ex.versionScheme === 'string' ? ex.versionScheme : null,
-      };
-      const item = buildItem(sw, platforms.get(s.asset_id)!, ctx);
-      (perAsset.get(s.asset_id) ?? perAsset.set(s.asset_id, []).get(s.asset_id)!).push({ sw, item });
-      if (item.distro) {
-        const pk = `debian/${item.distro.release}/${item.distro.sourcePackage}`;
-        if (!slice.loadedPackages.has(pk)) {
-          slice.loadedPackages.add(pk);
-          (newPackages.get(item.distro.release) ?? newPackages.set(item.distro.release, new Set()).get(item.distro.release)!).add(item.distro.sourcePackage);
-        }
-      }
-      const pp = item.cpe ? `${item.cpe.vendor}:${item.cpe.product}` : null;
-      if (pp && !slice.loadedProducts.has(pp)) {
-        slice.loadedProducts.add(pp);
-        newProducts.push({ vendor: item.cpe!.vendor, product: item.cpe!.product });
-      }
-    }
-    for (const p of platforms.values()) {
-      if (p.os && !slice.loadedProducts.has(`${p.os.vendor}:${p.os.product}`)) {
-        slice.loadedProducts.add(`${p.os.vendor}:${p.os.product}`);
-        newProducts.push({ vendor: p.os.vendor, product: p.os.product });
-      }
-    }
-    if (present.fixes) {
-      for (const [rel, pkgs] of newPackages) {
-        for (const f of await loadDistroFixes(k, 'debian', rel, [...pkgs])) {
-          const key = `${f.distro}/${f.release}/${f.package}`;
-          (slice.fixes.get(key) ?? slice.fixes.set(key, []).get(key)!).push(f);
-        }
-      }
-    }
-    if (present.rules && newProducts.length) slice.addRules(await loadRules(k, newProducts));
-
-    // 3. findings per asset, diffed with what is stored.
-    const stored = opts.dryRun ? [] : await loadStoredFindings(k, ids);
+    // Only assets whose finding set changed are read back and diffed.
+    const digests = await loadMatchDigests(k, ids);
+    const changed = results.filter((r) => digests.get(r.asset.id) !== r.found.digest);
+    run.stats.assetsUnchanged += results.length - changed.length;
+    const stored = changed.length ? await loadStoredFindings(k, changed.map((r) => r.asset.id)) : [];
     const storedBy = new Map<number, typeof stored>();
     for (const s of stored) (storedBy.get(s.asset_id) ?? storedBy.set(s.asset_id, []).get(s.asset_id)!).push(s);
-    const problems: MatchProblem[] = [];
-    const fresh = batch.map((a) => ({ asset: a.id, found: findingsForAsset(perAsset.get(a.id) ?? [], platforms.get(a.id)!, cache, problems) }));
-    for (const p of problems) {
-      const key = `${p.code}|${p.ref}`;
-      if (problemKeys.has(key)) continue;
-      problemKeys.add(key);
-      stats.problems.count++;
-      stats.problems.byCode[p.code] = (stats.problems.byCode[p.code] ?? 0) + 1;
-      if (stats.problems.sample.length < 20) stats.problems.sample.push(p);
-    }
-    const vulnIds = [...fresh.flatMap((f) => f.found.map((x) => x.candidate.vulnerabilityId)), ...stored.filter((s) => s.status === 'open').map((s) => s.vulnerability_id)];
-    const withdrawn = opts.dryRun ? new Set<string>() : await ensureVulnerabilities(k, vulnIds, now);
-    const writes: Parameters<typeof writeFindings>[1] = { inserts: [], updates: [], fixed: [], withdrawn: [], seen: [] };
-    const storedById = new Map(stored.map((s) => [s.id, s]));
-    for (const { asset, found } of fresh) {
-      const rowOf = (f: (typeof found)[number], status: string): MatchedFinding => ({
-        asset_id: asset, vulnerability_id: f.candidate.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
-        matcher: f.candidate.matcher, confidence: f.candidate.confidence, fixed_version: f.candidate.fixedVersion, status, evidence: evidenceJson(f),
-      });
-      for (const f of found) {
-        stats.byMatcher[f.candidate.matcher] = (stats.byMatcher[f.candidate.matcher] ?? 0) + 1;
-        if (opts.dryRun || opts.collect) collected.push(rowOf(f, withdrawn.has(f.candidate.vulnerabilityId) ? 'withdrawn' : 'open'));
+    const w: FindingBatchWrites = { inserts: [], updates: [], fixed: [], withdrawn: [], evidence: [], states: [] };
+    const doc = (f: FreshFinding) => {
+      if (storedDocs.has(f.evidence.hash)) return;
+      storedDocs.add(f.evidence.hash);
+      w.evidence.push({ hash: f.evidence.hash, evidence: f.evidence.json });
+    };
+    for (const { asset, found } of changed) {
+      const d = diffFindings(storedBy.get(asset.id) ?? [], found.list(), run.withdrawn);
+      for (const f of d.inserts) {
+        doc(f);
+        w.inserts.push({
+          asset_id: asset.id, vulnerability_id: f.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
+          matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion, status: f.status, evidence: '', evidence_hash: f.evidence.hash,
+          first_seen_at: now, last_seen_at: now, resolved_at: null,
+        });
       }
-      stats.findings.current += found.length;
-      if (opts.dryRun) continue;
-      const d = diffFindings(storedBy.get(asset) ?? [], found, (id) => withdrawn.has(id));
-      for (const i of d.inserts) writes.inserts.push(rowOf(i.finding, i.status));
-      for (const u of d.updates) {
-        const { asset_id: _a, vulnerability_id: _v, software_name: _s, ...rest } = rowOf(u.finding, u.status);
-        const old = storedById.get(u.id);
-        if (old && old.status === rest.status && old.software_version === rest.software_version && old.matcher === rest.matcher
-          && Number(old.confidence) === rest.confidence && old.fixed_version === rest.fixed_version && old.evidence === rest.evidence) {
-          writes.seen!.push(u.id);
-          continue;
-        }
-        writes.updates.push({ id: u.id, reopened: u.reopened, ...rest });
-        if (u.reopened) stats.findings.reopened++;
+      for (const { id, finding: f, reopened } of d.updates) {
+        doc(f);
+        w.updates.push({
+          id, reopened, software_version: f.softwareVersion, software_origin: f.softwareOrigin, matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion,
+          status: f.status, evidence_hash: f.evidence.hash,
+        });
+        if (reopened) run.stats.findings.reopened++;
       }
-      writes.fixed.push(...d.fixed);
-      writes.withdrawn.push(...d.withdrawn);
+      w.fixed.push(...d.fixed);
+      w.withdrawn.push(...d.withdrawn);
+      w.states.push({ asset_id: asset.id, findings_digest: found.digest });
     }
-    stats.findings.inserted += writes.inserts.length;
-    stats.findings.fixed += writes.fixed.length;
-    stats.findings.withdrawn += writes.withdrawn.length;
-    if (!opts.dryRun) {
-      await writeFindings(k, writes, now);
-      await applyTriage(k, { assetIds: ids, now }); // decisions stick across rematches (server/triage)
-    }
+    // Unchanged assets only get their matched_at (what the API shows as an open finding's last sighting).
+    for (const r of results) if (digests.get(r.asset.id) === r.found.digest) w.states.push({ asset_id: r.asset.id, findings_digest: r.found.digest });
+    run.stats.findings.inserted += w.inserts.length;
+    run.stats.findings.updated += w.updates.length;
+    run.stats.findings.fixed += w.fixed.length;
+    run.stats.findings.withdrawn += w.withdrawn.length;
+    await writeFindings(k, bulk, w, now);
+    await applyTriage(k, { assetIds: ids, now }); // decisions stick across rematches (server/triage)
   }
-  stats.uniquePairs = cache.size;
-  stats.cacheHits = cache.hits;
-  stats.durationMs = Math.round(performance.now() - t0);
-  return { stats, findings: collected };
+  return { stats: finish(run, session, t0, missesBefore), findings: collected };
+}
+
+/** One inventory held in memory (a file given to `vigie match`): its OS and software entries. */
+export interface InventoryInput {
+  os: { name: string | null; version: string | null; fullName: string | null };
+  software: SoftwareFacts[];
+}
+
+export interface InMemoryFinding extends MatchedFinding {
+  vulnerability: VulnerabilityFacts | null;
+}
+
+/** Matches an inventory that is not stored, against the KB of `db`; reads only, writes nothing. */
+export async function matchSoftware(db: Db, input: InventoryInput, opts: { aliases?: AliasCatalogue } = {}): Promise<{ stats: MatchRunStats; findings: InMemoryFinding[] }> {
+  const t0 = performance.now();
+  const session = new MatchSession(db, opts.aliases);
+  await session.refresh();
+  const run = new RunState(session);
+  const [r] = await evaluateBatch(session, run, [{ id: 0, platform: platformOf(input.os), software: input.software }], (ids) => vulnerabilityFacts(db.kysely, ids));
+  const findings = r!.found.list().map((f) => ({ ...matchedRow(0, f), vulnerability: session.vulns.get(f.vulnerabilityId) ?? null }));
+  return { stats: finish(run, session, t0, 0), findings };
 }

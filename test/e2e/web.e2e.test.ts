@@ -1,9 +1,12 @@
 /**
  * The web UI in Debian's Chromium (playwright-core), against a real server on 127.0.0.1 seeded through the OCS
- * agent endpoint with the recorded corpus inventory plus a crafted one whose software names are markup:
- * log in, dashboard figures equal the API's, find an asset by name, open it, software names with markup show
- * as text and run nothing, history and receipts tabs, switch to French, settings (token creation), screenshots
- * (1440×900) into a temporary directory (VIGIE_TEST_SCREENSHOTS=<dir> to keep them elsewhere).
+ * agent endpoint with the recorded corpus inventory plus a crafted one whose software names are markup, and a
+ * network switch inventoried from a real SNMP recording (LLDP neighbours):
+ * log in, dashboard figures equal the API's (most vulnerable assets link to the asset), find an asset by name,
+ * open it, software names with markup show as text and run nothing, drivers/firmware, network (neighbours),
+ * services and volumes tabs, history and receipts tabs, switch to French, settings (token creation; an email
+ * alert channel created against a local SMTP server, whose test message arrives), screenshots (1440×900) into a
+ * temporary directory (VIGIE_TEST_SCREENSHOTS=<dir> to keep them elsewhere).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,9 +17,16 @@ import { after, before, describe, test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createUser } from '../../server/db/repositories/users.js';
+import { VERSION } from '../../server/http/app.js';
 import { WEB_DIST } from '../../server/http/web.js';
+import { Ingestor } from '../../server/inventory/ingest.js';
+import { collectInventory } from '../../server/snmp/collect.js';
+import { fingerprints } from '../../server/snmp/fingerprint/load.js';
+import { RecordingSource } from '../../server/snmp/recording.js';
+import { toInventory } from '../../server/snmp/to-inventory.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { hasShared, SHARED, skipUnless } from '../helpers/components.js';
+import { startSmtp, type SmtpReceiver } from '../helpers/receivers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'e2e password long enough';
@@ -42,12 +52,21 @@ function craftedInventory(original: Buffer): Buffer {
   return deflateSync(Buffer.from(xml));
 }
 
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('web UI in Chromium', { skip }, () => {
   let s: TestServer;
   let base: string;
   let ctx: BrowserContext;
   let page: Page;
   let profile: string;
+  let smtp: SmtpReceiver;
   const shots = process.env.VIGIE_TEST_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'vigie-screens-'));
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
@@ -57,6 +76,8 @@ describe('web UI in Chromium', { skip }, () => {
     if (!existsSync(WEB_DIST + 'index.html')) execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
     mkdirSync(shots, { recursive: true });
     s = await startTestServer('sqlite');
+    s.config.snmp.secretKey = 'ef'.repeat(32); // key of the alert channel secrets (the routes share this object)
+    smtp = await startSmtp({ user: 'mailer', password: 'smtp pass from the UI' });
     await createUser(s.tdb.db.kysely, { username: 'alice', password: PASSWORD, role: 'admin' });
     const addr = await s.app.listen({ host: '127.0.0.1', port: 0 });
     base = addr.replace('localhost', '127.0.0.1');
@@ -65,6 +86,13 @@ describe('web UI in Chromium', { skip }, () => {
       const res = await fetch(`${base}/ocsinventory`, { method: 'POST', headers: { 'content-type': 'application/x-compress', 'user-agent': 'OCS-NG_unified_unix_agent_v2.10.0' }, body: payload });
       assert.equal(res.status, 200, await res.text());
     }
+    // A switch inventoried over SNMP from a real recording: interfaces, entity modules, LLDP neighbours.
+    const sw = await collectInventory(RecordingSource.fromFile(join(SHARED, 'corpus/snmp/dev/arubaos-cx.snmprec')), fingerprints());
+    const swInv = toInventory(sw, { host: '192.0.2.20', port: 161 }, VERSION);
+    await new Ingestor(s.tdb.db, s.config).ingest(swInv, {
+      receivedAt: new Date().toISOString(), remoteAddress: '192.0.2.20', userAgent: `vigie-snmp/${VERSION}`, protocol: 'import', query: 'SNMP', contentType: 'application/json',
+      encoding: null, sizeBytes: 0, inflatedBytes: null, sha256: 'e2e-snmp', deviceId: swInv.agent.deviceId, payload: null,
+    });
     // One finding on the crafted host (the KB and matcher are other issues): its evidence holds markup too.
     const k = s.tdb.db.kysely;
     const evil = await k.selectFrom('assets').select('id').where('hostname', '=', 'evil-host').executeTakeFirstOrThrow();
@@ -95,6 +123,7 @@ describe('web UI in Chromium', { skip }, () => {
   after(async () => {
     await ctx?.close();
     await s?.close();
+    await smtp?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     console.log(`web e2e screenshots: ${shots}`);
   });
@@ -119,7 +148,24 @@ describe('web UI in Chromium', { skip }, () => {
     assert.equal(await page.getByTestId('findings-critical').locator('.figure-value').innerText(), String(critical));
     assert.equal(critical, 1);
     await page.locator('.chart svg').first().waitFor();
+    // Most vulnerable assets: the crafted host (one critical finding), linking to its vulnerabilities.
+    const top = page.getByTestId('top-assets');
+    await top.getByRole('link', { name: 'evil-host', exact: true }).waitFor();
+    assert.equal(await top.getByRole('link', { name: /1 critical findings on evil-host/i }).count(), 1);
     await page.screenshot({ path: join(shots, 'dashboard-en.png') });
+    await top.getByRole('link', { name: 'evil-host', exact: true }).click();
+    await page.waitForURL(/\/assets\/\d+\?tab=vulnerabilities/);
+    await page.getByRole('tab', { name: 'Vulnerabilities', selected: true }).waitFor();
+    await page.getByRole('link', { name: 'CVE-2099-0001' }).waitFor();
+    // Every figure links to its filtered list: critical findings → the list with the same filter.
+    await page.goto(`${base}/`);
+    await page.getByTestId('findings-critical').click();
+    await page.waitForURL(/\/vulnerabilities\?status=open&severity=critical/);
+    await page.getByTestId('findings-table').getByRole('link', { name: 'CVE-2099-0001' }).waitFor();
+    await page.goto(`${base}/`);
+    await page.getByTestId('inventories-24h').click();
+    await page.waitForURL(/\/assets\?seenSince=/);
+    await page.getByTestId('assets-table').getByRole('link', { name: 'vm' }).waitFor();
   });
 
   test('find an asset by name in the table and open it', async () => {
@@ -140,7 +186,12 @@ describe('web UI in Chromium', { skip }, () => {
     // Keyboard: arrows move between tabs.
     await page.getByRole('tab', { name: 'Software' }).focus();
     await page.keyboard.press('ArrowRight');
-    assert.equal(await page.getByRole('tab', { name: 'Network interfaces' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getByRole('tab', { name: 'Drivers & firmware' }).getAttribute('aria-selected'), 'true');
+    // Drivers of the PCI controllers and NICs the OCS agent reported; volumes with their use.
+    await page.getByTestId('device-drivers').locator('tbody tr').first().waitFor();
+    await page.getByRole('tab', { name: 'Services & volumes' }).click();
+    await page.getByTestId('volumes-table').locator('tbody tr').first().waitFor();
+    assert.ok((await page.getByTestId('volumes-table').innerText()).includes('/'));
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByRole('tab', { name: 'Receipts' }).click();
     await page.getByRole('link', { name: 'Download' }).first().waitFor();
@@ -203,6 +254,60 @@ describe('web UI in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'Network devices (SNMP)' }).waitFor();
     await page.getByRole('heading', { name: 'Scans' }).or(page.getByText('Not available yet')).first().waitFor();
     await page.screenshot({ path: join(shots, 'network-en.png') });
+  });
+
+  test('network device: firmware, interfaces and LLDP neighbours', async () => {
+    const dev = (await s.api<{ items: { assetId: number; hostname: string | null }[] }>('/snmp/devices')).body.items[0]!;
+    await page.goto(`${base}/assets/${dev.assetId}?tab=network`);
+    const neighbors = page.getByTestId('neighbors-table');
+    await neighbors.locator('tbody tr').first().waitFor();
+    assert.match(await neighbors.innerText(), /LLDP/);
+    assert.ok((await page.getByTestId('interfaces-table').locator('tbody tr').count()) > 1);
+    await page.screenshot({ path: join(shots, 'asset-network-en.png') });
+    await page.getByRole('tab', { name: 'Drivers & firmware' }).click();
+    await page.getByTestId('drivers-table').getByText('ArubaOS-CX').first().waitFor();
+    await page.screenshot({ path: join(shots, 'asset-drivers-en.png') });
+  });
+
+  test('settings: an email alert channel created in the UI delivers its test message', async () => {
+    await nav().getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('tab', { name: 'Alert channels' }).click();
+    const form = page.getByRole('form', { name: 'Add a channel' });
+    await form.getByLabel('Name').fill('soc-mail');
+    await form.getByLabel('Host').fill('127.0.0.1');
+    await form.getByLabel('Port').fill(String(smtp.port));
+    await form.getByLabel('Security').selectOption('none');
+    await form.getByLabel('Sender address').fill('vigie@example.org');
+    await form.getByLabel('Recipients (comma-separated)').fill('soc@example.org, noc@example.org');
+    await form.getByLabel('SMTP user').fill('mailer');
+    await form.getByLabel('SMTP password').fill('smtp pass from the UI');
+    await form.getByLabel('Daily digest').check();
+    await form.getByRole('button', { name: 'Add a channel' }).click();
+    const table = page.getByTestId('alert-channels');
+    await table.getByRole('cell', { name: 'soc-mail', exact: true }).waitFor();
+    assert.match(await table.innerText(), /password: set/);
+    assert.ok(!(await page.content()).includes('smtp pass from the UI'), 'the password is never shown again');
+    await page.getByRole('button', { name: 'Send a test to soc-mail' }).click();
+    await page.getByTestId('test-result-soc-mail').filter({ hasText: /^(Delivered|Failed)/ }).waitFor();
+    assert.equal(await page.getByTestId('test-result-soc-mail').innerText(), 'Delivered');
+    assert.equal(smtp.messages.length, 1);
+    assert.equal(smtp.messages[0]!.user, 'mailer', 'authenticated with the password typed in the form');
+    assert.deepEqual(smtp.messages[0]!.to, ['soc@example.org', 'noc@example.org']);
+    assert.match(smtp.messages[0]!.raw, /X-Vigie-Kind: test/);
+    await page.screenshot({ path: join(shots, 'settings-alerts-en.png') });
+    // Edit without retyping the password: it is kept.
+    await page.getByRole('button', { name: 'Edit the channel soc-mail' }).click();
+    const edit = page.getByRole('form', { name: 'Edit the channel soc-mail' });
+    await edit.getByLabel('Recipients (comma-separated)').fill('soc@example.org');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('form', { name: 'Add a channel' }).waitFor();
+    await page.getByRole('button', { name: 'Send a test to soc-mail' }).click();
+    await page.getByTestId('test-result-soc-mail').filter({ hasText: /^Delivered/ }).waitFor();
+    await waitFor(() => smtp.messages.length === 2);
+    assert.deepEqual(smtp.messages[1]!.to, ['soc@example.org']);
+    assert.equal(smtp.messages[1]!.user, 'mailer');
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page.getByText('POST /alerts/channels', { exact: true }).first().waitFor();
   });
 
   test('switch to French', async () => {

@@ -106,7 +106,8 @@ export async function buildDigestData(db: Db, o: DigestOptions): Promise<DigestD
     else failed.set(device, { device, assetId: r.asset_id, hostname: r.hostname, count: 1, lastAt: r.received_at, error: r.error_code ? `${r.error_code}: ${r.error_message ?? ''}`.trim() : r.error_message });
   }
 
-  const open = k.selectFrom('findings as f').innerJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id').where('f.status', '=', 'open');
+  // "Open" is the to-do list: findings an analyst triaged (false positive, accepted risk, mitigated) are left out.
+  const open = k.selectFrom('findings as f').innerJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id').where('f.status', '=', 'open').where('f.triage_id', 'is', null);
   const bySev = await open
     .select([sql<string>`coalesce(v.severity, 'unknown')`.as('severity'), sql<number>`count(*)`.as('findings'), sql<number>`count(distinct f.vulnerability_id)`.as('cves')])
     .groupBy(sql`coalesce(v.severity, 'unknown')`)

@@ -1,5 +1,5 @@
 /**
- * Shared query of the finding rules (severity, KEV, EPSS): open findings joined with their CVE, one hit per
+ * Shared query of the finding rules (severity, KEV, EPSS): open, untriaged findings joined with their CVE, one hit per
  * (asset, CVE) whatever the number of software entries carrying it.
  */
 import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
@@ -15,6 +15,7 @@ export async function openFindingHits(db: Db, where: (eb: Eb) => Expression<SqlB
     .innerJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id')
     .innerJoin('assets as a', 'a.id', 'f.asset_id')
     .where('f.status', '=', 'open')
+    .where('f.triage_id', 'is', null) // triaged findings are not to do: no alert (and an alert resolves once triaged)
     .where('a.status', '!=', 'merged')
     .where((eb) => where(eb as unknown as Eb))
     .select(['f.asset_id', 'a.hostname', 'f.vulnerability_id', 'v.title', 'v.severity', 'v.cvss_score', 'v.epss', 'v.kev', 'v.kev_due_date', 'f.software_name', 'f.software_version'])

@@ -6,6 +6,7 @@ import type { CliCommand } from '../types.js';
 import { EXIT } from '../types.js';
 import { buildDigest, queueDigest, digestPeriod } from '../../alerts/digest/index.js';
 import { deliverDue } from '../../alerts/outbox.js';
+import { withStoredChannels } from '../../alerts/stored-channels.js';
 import { defaultNodeId } from '../../jobs/queue.js';
 import { openContext } from '../context.js';
 
@@ -39,7 +40,10 @@ export const reportCommand: CliCommand = {
           process.exitCode = EXIT.usage;
           return;
         }
-        const { config, db } = await openContext(opts);
+        const opened = await openContext(opts);
+        const db = opened.db;
+        // Channels created from the web UI receive the digest too.
+        const config = await withStoredChannels(db, opened.config);
         try {
           if (opts.send && !opts.dryRun) {
             const slot = digestPeriod(config, at).end;

@@ -6,6 +6,12 @@ import * as createKb from './202611290500-create-kb.js';
 import * as createUsers from './202611290600-create-users.js';
 import * as createAlerts from './202611290700-create-alerts.js';
 import * as createSnmp from './202611291100-create-snmp.js';
+import * as createTriage from './202611291200-create-triage.js';
+import * as findingEvidence from './202611291300-finding-evidence.js';
+import * as kbImportStorage from './202611291400-kb-import-storage.js';
+import * as normaliseSoftware from './202611291500-normalise-software.js';
+import * as alertChannels from './202611291600-alert-channels.js';
+import * as dashboardIndexes from './202611291610-dashboard-indexes.js';
 import * as createFlowChecks from './202611291700-create-flow-checks.js';
 
 const migrations: Record<string, Migration> = {
@@ -15,6 +21,12 @@ const migrations: Record<string, Migration> = {
   '202611290600-create-users': createUsers,
   '202611290700-create-alerts': createAlerts,
   '202611291100-create-snmp': createSnmp,
+  '202611291200-create-triage': createTriage,
+  '202611291300-finding-evidence': findingEvidence,
+  '202611291400-kb-import-storage': kbImportStorage,
+  '202611291500-normalise-software': normaliseSoftware,
+  '202611291600-alert-channels': alertChannels,
+  '202611291610-dashboard-indexes': dashboardIndexes,
   '202611291700-create-flow-checks': createFlowChecks,
 };
 

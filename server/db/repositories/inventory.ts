@@ -3,10 +3,12 @@
  * one transaction that applies an IngestPlan with its receipt. Dialect-neutral Kysely only.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Interface, Inventory, Service, Software, Volume } from '../../../common/inventory/model.js';
+import type { Interface, Inventory, Service, Volume } from '../../../common/inventory/model.js';
 import type { IdentityKey } from '../../inventory/identity.js';
-import { SOFTWARE_HASH_SECTION, type ChangeEvent, type IngestPlan, type StoredState } from '../../inventory/diff.js';
-import type { AssetInterfacesTable, Database } from '../types.js';
+import { SOFTWARE_HASH_SECTION, type IngestPlan, type StoredState } from '../../inventory/diff.js';
+import { Statement, statementsByCount } from '../statement.js';
+import type { AssetInterfacesTable, AssetRow, AssetServicesTable, AssetVolumesTable, Database } from '../types.js';
+import type { SoftwareStore } from './software.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -36,18 +38,15 @@ export interface ReceiptDraft {
   payload: Buffer | null;
 }
 
+// The queries run for every inventory are fixed SQL (db/statement.ts): building them with Kysely cost more than running them.
+const identityLookup = statementsByCount<{ id: number }>(
+  (values) => `select a.id as id from asset_identifiers i join assets a on a.id = i.asset_id where i.kind = ? and i.value in (${values}) and a.status <> 'merged' order by a.last_seen_at desc limit 2`,
+);
+
 export async function findAssetByIdentity(db: Q, keys: IdentityKey[]): Promise<{ id: number; via: string } | null> {
   for (const key of keys) {
-    const rows = await db
-      .selectFrom('asset_identifiers as i')
-      .innerJoin('assets as a', 'a.id', 'i.asset_id')
-      .select(['a.id as id'])
-      .where('i.kind', '=', key.kind)
-      .where('i.value', 'in', key.values)
-      .where('a.status', '!=', 'merged')
-      .orderBy('a.last_seen_at', 'desc')
-      .limit(2)
-      .execute();
+    if (!key.values.length) continue;
+    const rows = await identityLookup(key.values.length).rows(db, [key.kind, ...key.values]);
     // A hostname or MAC shared by two live assets is ambiguous: do not guess, try the next key.
     if (rows.length === 1 || (rows.length > 1 && (key.kind === 'agentId' || key.kind === 'deviceId' || key.kind === 'uuid'))) {
       return { id: rows[0]!.id, via: key.kind };
@@ -56,25 +55,55 @@ export async function findAssetByIdentity(db: Q, keys: IdentityKey[]): Promise<{
   return null;
 }
 
-/** The state an inventory is diffed against; software rows are skipped when their list's hash is `unchangedHash`. */
-export async function loadState(db: Q, assetId: number, unchangedHash?: string): Promise<StoredState> {
-  const sections = await db.selectFrom('asset_sections').select(['section', 'hash']).where('asset_id', '=', assetId).execute();
+const q = {
+  sectionHashes: new Statement<{ section: string; hash: string }>('select section, hash from asset_sections where asset_id = ?'),
+  asset: new Statement<AssetRow>('select * from assets where id = ?'),
+  interfaces: new Statement<Selectable<AssetInterfacesTable>>('select * from asset_interfaces where asset_id = ? order by id'),
+  services: new Statement<Selectable<AssetServicesTable>>('select * from asset_services where asset_id = ? order by id'),
+  volumes: new Statement<Selectable<AssetVolumesTable>>('select * from asset_volumes where asset_id = ? order by id'),
+  releaseDeviceId: new Statement('update assets set device_id = null where device_id = ? and id <> ?'),
+  upsertSection: new Statement(
+    'insert into asset_sections (asset_id, section, data, hash, updated_at) values (?, ?, ?, ?, ?) on conflict (asset_id, section) do update set data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at',
+  ),
+  identifiers: new Statement<{ kind: string; value: string }>('select kind, value from asset_identifiers where asset_id = ?'),
+  receipt: new Statement<{ id: number }>(
+    `insert into inventory_receipts (received_at, remote_address, user_agent, protocol, query, content_type, encoding, size_bytes, inflated_bytes, sha256, outcome,
+      error_code, error_message, device_id, asset_id, duration_ms, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+  ),
+  // Keeps the payload of the last N accepted inventories; one statement instead of a select then an update.
+  prunePayloads: new Statement(
+    `update inventory_receipts set payload = null where asset_id = ? and payload is not null
+      and id not in (select id from inventory_receipts where asset_id = ? and outcome = 'accepted' order by id desc limit ?)`,
+  ),
+  accountInfo: new Statement<{ key: string; value: string }>('select "key", "value" from account_info where asset_id = ? order by "key"'),
+  assetStatus: new Statement<{ id: number; status: string }>(
+    `select a.id as id, a.status as status from asset_identifiers i join assets a on a.id = i.asset_id where i.kind = 'deviceId' and i.value = ? and a.status <> 'merged'`,
+  ),
+  touch: new Statement('update assets set last_seen_at = ? where id = ?'),
+};
+const changeRows = statementsByCount<never>(
+  (_, n) => `insert into asset_changes (asset_id, changed_at, kind, subject, old_value, new_value, receipt_id) values ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+);
+
+/**
+ * The state an inventory is diffed against. Software rows are skipped when their list's hash is `unchangedHash`;
+ * otherwise only (catalogue id, install date) is read: SoftwareStore.loadDetails adds what the diff needs.
+ */
+export async function loadState(db: Q, assetId: number, store: SoftwareStore, unchangedHash?: string): Promise<StoredState> {
+  const sections = await q.sectionHashes.rows(db, [assetId]);
   const sectionHashes = new Map(sections.map((s) => [s.section, s.hash]));
   const skipSoftware = unchangedHash !== undefined && sectionHashes.get(SOFTWARE_HASH_SECTION) === unchangedHash;
-  const [asset, software, interfaces, services, volumes] = await Promise.all([
-    db.selectFrom('assets').selectAll().where('id', '=', assetId).executeTakeFirstOrThrow(),
-    skipSoftware ? null : db.selectFrom('asset_software').selectAll().where('asset_id', '=', assetId).execute(),
-    db.selectFrom('asset_interfaces').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
-    db.selectFrom('asset_services').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
-    db.selectFrom('asset_volumes').selectAll().where('asset_id', '=', assetId).orderBy('id').execute(),
+  const [asset, items, interfaces, services, volumes] = await Promise.all([
+    q.asset.first(db, [assetId]),
+    skipSoftware ? null : store.loadItems(db, assetId),
+    q.interfaces.rows(db, [assetId]),
+    q.services.rows(db, [assetId]),
+    q.volumes.rows(db, [assetId]),
   ]);
+  if (!asset) throw new Error(`asset ${assetId}: expected it to exist while loading its state, found none`);
   return {
     softwareCount: asset.software_count,
-    software: software?.map((s) => ({
-      id: s.id, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch,
-      origin: s.origin as Software['origin'], installDate: s.install_date, sourcePackage: s.source_package,
-      sourceVersion: s.source_version, extra: parseJson(s.extra, {}),
-    })) ?? null,
+    software: items,
     interfaces: interfaces.map(interfaceFromRow),
     services: services.map((s) => ({ name: s.name, displayName: s.display_name, state: s.state, startMode: s.start_mode, extra: parseJson(s.extra, {}) })),
     volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, filesystem: v.filesystem, totalMb: v.total_mb, freeMb: v.free_mb, extra: parseJson(v.extra, {}) })),
@@ -94,10 +123,6 @@ export function interfaceFromRow(r: Selectable<AssetInterfacesTable>): Interface
   };
 }
 
-const softwareRow = (assetId: number, s: Software) => ({
-  asset_id: assetId, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin,
-  install_date: s.installDate, source_package: s.sourcePackage, source_version: s.sourceVersion, extra: JSON.stringify(s.extra),
-});
 const interfaceRow = (assetId: number, i: Interface) => ({
   asset_id: assetId, name: i.name, description: i.description, mac: i.mac, ipv4: JSON.stringify(i.ipv4), ipv6: JSON.stringify(i.ipv6),
   mask: i.mask, gateway: i.gateway, subnet: i.subnet, type: i.type, speed_mbps: i.speedMbps, status: i.status, mtu: i.mtu,
@@ -145,6 +170,9 @@ async function replaceRows<T>(trx: Q, table: 'asset_interfaces' | 'asset_service
 export interface ApplyInput {
   assetId: number | null;
   inventory: Inventory;
+  /** Catalogue key of each inventory.software entry (prepare.ts). */
+  softwareKeys: readonly string[];
+  store: SoftwareStore;
   plan: IngestPlan;
   identity: IdentityKey[];
   macs: string[];
@@ -157,10 +185,12 @@ export interface ApplyResult {
   assetId: number;
   receiptId: number;
   created: boolean;
+  /** Catalogue key → id pairs resolved in the transaction: for SoftwareStore.remember once committed. */
+  learned: [string, number][];
 }
 
 /** Writes one planned ingest; the caller owns the transaction (see db/batch-writer.ts). */
-export async function applyIngest(trx: Q, input: ApplyInput): Promise<ApplyResult> {
+export async function applyIngest(trx: Transaction<Database>, input: ApplyInput): Promise<ApplyResult> {
   const { inventory: inv, plan, now } = input;
   {
     let assetId = input.assetId;
@@ -175,7 +205,7 @@ export async function applyIngest(trx: Q, input: ApplyInput): Promise<ApplyResul
       assetId = row.id;
     } else {
       // Another asset may still carry this device id (identity found this one by UUID or MAC): release it.
-      await trx.updateTable('assets').set({ device_id: null }).where('device_id', '=', inv.agent.deviceId).where('id', '!=', assetId).execute();
+      await q.releaseDeviceId.rows(trx, [inv.agent.deviceId, assetId]);
       // A partial inventory (GLPI `partial`) only speaks for what it carries: keep stored values it lacks.
       const set = inv.partial ? Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null)) : cols;
       await trx
@@ -186,24 +216,16 @@ export async function applyIngest(trx: Q, input: ApplyInput): Promise<ApplyResul
     }
     const id = assetId;
 
+    let learned: [string, number][] = [];
     if (plan.software) {
-      for (const c of chunks(plan.software.deleteIds, 500)) await trx.deleteFrom('asset_software').where('id', 'in', c).execute();
-      for (const c of chunks(plan.software.insert)) await trx.insertInto('asset_software').values(c.map((s) => softwareRow(id, s))).execute();
-      for (const s of plan.software.update) {
-        const { asset_id: _a, ...set } = softwareRow(id, s);
-        await trx.updateTable('asset_software').set(set).where('id', '=', s.id).execute();
-      }
+      const sw = plan.software;
+      const insert = sw.insert.map((i) => ({ key: input.softwareKeys[i.index]!, software: inv.software[i.index]!, softwareId: i.softwareId }));
+      learned = await input.store.write(trx, { assetId: id, deleteIds: sw.deleteIds, insert, dates: sw.dates });
     }
     if (plan.interfaces) await replaceRows(trx, 'asset_interfaces', id, plan.interfaces, interfaceRow);
     if (plan.services) await replaceRows(trx, 'asset_services', id, plan.services, serviceRow);
     if (plan.volumes) await replaceRows(trx, 'asset_volumes', id, plan.volumes, volumeRow);
-    for (const s of plan.sections) {
-      await trx
-        .insertInto('asset_sections')
-        .values({ asset_id: id, section: s.section, data: s.data, hash: s.hash, updated_at: now })
-        .onConflict((oc) => oc.columns(['asset_id', 'section']).doUpdateSet({ data: s.data, hash: s.hash, updated_at: now }))
-        .execute();
-    }
+    for (const s of plan.sections) await q.upsertSection.rows(trx, [id, s.section, s.data, s.hash, now]);
 
     await syncIdentifiers(trx, id, input.identity);
     if (created) {
@@ -215,13 +237,11 @@ export async function applyIngest(trx: Q, input: ApplyInput): Promise<ApplyResul
     }
 
     const receipt = await insertReceipt(trx, { ...input.receipt }, 'accepted', null, id);
-    if (plan.changes.length) {
-      for (const c of chunks(plan.changes, 500)) {
-        await trx.insertInto('asset_changes').values(c.map((ch) => changeRow(id, ch, now, receipt))).execute();
-      }
+    for (const c of chunks(plan.changes, 100)) {
+      await changeRows(c.length).rows(trx, c.flatMap((ch) => [id, now, ch.kind, ch.subject, ch.oldValue, ch.newValue, receipt]));
     }
     await prunePayloads(trx, id, input.keepPayloads);
-    return { assetId: id, receiptId: receipt, created };
+    return { assetId: id, receiptId: receipt, created, learned };
   }
 }
 
@@ -231,13 +251,9 @@ function dedupeBy<T>(list: T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
-const changeRow = (assetId: number, ch: ChangeEvent, now: string, receiptId: number) => ({
-  asset_id: assetId, changed_at: now, kind: ch.kind, subject: ch.subject, old_value: ch.oldValue, new_value: ch.newValue, receipt_id: receiptId,
-});
-
 async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[]) {
   const want = new Set(keys.flatMap((k) => k.values.map((v) => `${k.kind}\u0000${v}`)));
-  const have = await trx.selectFrom('asset_identifiers').select(['kind', 'value']).where('asset_id', '=', assetId).execute();
+  const have = await q.identifiers.rows(trx, [assetId]);
   const haveSet = new Set(have.map((h) => `${h.kind}\u0000${h.value}`));
   // Device and agent ids accumulate (an old id still finds the asset); hardware facts follow the latest inventory.
   const stale = have.filter((h) => h.kind !== 'deviceId' && h.kind !== 'agentId' && !want.has(`${h.kind}\u0000${h.value}`));
@@ -252,51 +268,27 @@ async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[]) {
 }
 
 export async function insertReceipt(db: Q, r: ReceiptDraft, outcome: 'accepted' | 'rejected' | 'answered', error: { code: string; message: string } | null, assetId: number | null): Promise<number> {
-  const row = await db
-    .insertInto('inventory_receipts')
-    .values({
-      received_at: r.receivedAt, remote_address: r.remoteAddress, user_agent: r.userAgent, protocol: r.protocol, query: r.query,
-      content_type: r.contentType, encoding: r.encoding, size_bytes: r.sizeBytes, inflated_bytes: r.inflatedBytes, sha256: r.sha256,
-      outcome, error_code: error?.code ?? null, error_message: error?.message ?? null, device_id: r.deviceId, asset_id: assetId,
-      duration_ms: r.durationMs ?? null, payload: outcome === 'answered' ? null : r.payload,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const row = await q.receipt.first(db, [
+    r.receivedAt, r.remoteAddress, r.userAgent, r.protocol, r.query, r.contentType, r.encoding, r.sizeBytes, r.inflatedBytes, r.sha256,
+    outcome, error?.code ?? null, error?.message ?? null, r.deviceId, assetId, r.durationMs ?? null, outcome === 'answered' ? null : r.payload,
+  ]);
+  return Number(row!.id);
 }
 
 /** Keeps the raw payload of the last N accepted inventories of an asset (for `vigie reprocess`). */
 async function prunePayloads(trx: Q, assetId: number, keep: number) {
-  const keepIds = await trx
-    .selectFrom('inventory_receipts')
-    .select('id')
-    .where('asset_id', '=', assetId)
-    .where('outcome', '=', 'accepted')
-    .orderBy('id', 'desc')
-    .limit(keep)
-    .execute();
-  const ids = keepIds.map((k) => k.id);
-  let q = trx.updateTable('inventory_receipts').set({ payload: null }).where('asset_id', '=', assetId).where('payload', 'is not', null);
-  if (ids.length) q = q.where('id', 'not in', ids);
-  await q.execute();
+  await q.prunePayloads.rows(trx, [assetId, assetId, keep]);
 }
 
 export async function accountInfoOf(db: Q, assetId: number): Promise<{ key: string; value: string }[]> {
-  return db.selectFrom('account_info').select(['key', 'value']).where('asset_id', '=', assetId).orderBy('key').execute();
+  return q.accountInfo.rows(db, [assetId]);
 }
 
 export async function assetStatus(db: Q, deviceId: string): Promise<{ id: number; status: string } | null> {
-  const row = await db
-    .selectFrom('asset_identifiers as i')
-    .innerJoin('assets as a', 'a.id', 'i.asset_id')
-    .select(['a.id', 'a.status'])
-    .where('i.kind', '=', 'deviceId')
-    .where('i.value', '=', deviceId)
-    .where('a.status', '!=', 'merged')
-    .executeTakeFirst();
-  return row ?? null;
+  const row = await q.assetStatus.first(db, [deviceId]);
+  return row ? { id: Number(row.id), status: row.status } : null;
 }
 
 export async function touchAsset(db: Q, assetId: number, now: string): Promise<void> {
-  await db.updateTable('assets').set({ last_seen_at: now }).where('id', '=', assetId).execute();
+  await q.touch.rows(db, [now, assetId]);
 }

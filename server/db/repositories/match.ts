@@ -1,10 +1,13 @@
 /**
  * Database side of a match run (the matcher itself is pure, server/matcher/pipeline.ts): reads assets, their
  * software and the KB slices a run needs (vulnerability_rules, distro_fixes, package_sources — tables of the KB
- * migration 202611290500-create-kb), and writes findings. IN-lists are chunked so both dialects stay under their
+ * migration 202611290500-create-kb), and writes findings (evidence documents once each in finding_evidence, per-asset
+ * digests in asset_match_state: migration 202611291300-finding-evidence). IN-lists are chunked so both dialects stay under their
  * bind-parameter limits.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { BulkInsert } from '../bulk-insert.js';
+import type { StoredFinding } from '../../matcher/pipeline.js';
 import type { KbDistroFix, KbRule } from '../../matcher/types.js';
 import type { Database } from '../types.js';
 
@@ -87,30 +90,125 @@ export async function loadAssets(db: DB, assetIds?: readonly number[]) {
   return (await q.orderBy('id').execute()).map((a) => ({ ...a, id: Number(a.id) }));
 }
 
-export async function loadSoftware(db: DB, assetIds: readonly number[]) {
-  const rows: { id: number; asset_id: number; name: string; version: string | null; publisher: string | null; arch: string | null; origin: string; source_package: string | null; source_version: string | null; extra: string }[] = [];
+/** A software entry as the matcher reads it; `extra` only where it carries identity (OS/firmware CPE). */
+export interface SoftwareFields {
+  name: string;
+  version: string | null;
+  publisher: string | null;
+  arch: string | null;
+  origin: string;
+  source_package: string | null;
+  source_version: string | null;
+  extra: string | null;
+}
+
+export type SoftwareForMatch = SoftwareFields & { asset_id: number };
+
+export async function loadSoftware(db: DB, assetIds: readonly number[]): Promise<SoftwareForMatch[]> {
+  const rows: SoftwareForMatch[] = [];
   for (const c of chunks(assetIds)) {
+    // Agents' extra JSON (descriptions, comments…) is most of a row's bytes and only OS/firmware rows use it.
     const part = await db
       .selectFrom('asset_software')
-      .select(['id', 'asset_id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version', 'extra'])
+      .select(['asset_id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version', sql<string | null>`case when origin in ('firmware', 'os') then extra end`.as('extra')])
       .where('asset_id', 'in', c)
       .execute();
-    for (const r of part) rows.push({ ...r, id: Number(r.id), asset_id: Number(r.asset_id) });
+    for (const r of part) rows.push(r);
   }
   return rows;
 }
 
-export async function loadStoredFindings(db: DB, assetIds: readonly number[]) {
-  const rows: { id: number; asset_id: number; vulnerability_id: string; software_name: string; status: string; software_version: string | null; matcher: string; confidence: number; fixed_version: string | null; evidence: string }[] = [];
+/** Whether software is stored as a fleet-wide catalogue and per-asset items (migration 202611291500-normalise-software). */
+export async function hasSoftwareCatalogue(db: DB): Promise<boolean> {
+  try {
+    await db.selectFrom('asset_software_items').select('software_id').limit(1).execute();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which catalogue entries each asset has: two integers a row, the cheap way to read a whole fleet's software. */
+export async function loadSoftwareItems(db: DB, assetIds: readonly number[]): Promise<{ asset_id: number; software_id: number }[]> {
+  const rows: { asset_id: number; software_id: number }[] = [];
+  for (const c of chunks(assetIds)) for (const r of await db.selectFrom('asset_software_items').select(['asset_id', 'software_id']).where('asset_id', 'in', c).execute()) rows.push(r);
+  return rows;
+}
+
+/** Catalogue entries by id, as the matcher reads them (see loadSoftware). */
+export async function loadCatalogueEntries(db: DB, ids: readonly number[]): Promise<(SoftwareFields & { id: number })[]> {
+  const rows: (SoftwareFields & { id: number })[] = [];
+  for (const c of chunks(ids)) {
+    const part = await db
+      .selectFrom('software_catalog')
+      .select(['id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version', sql<string | null>`case when origin in ('firmware', 'os') then extra end`.as('extra')])
+      .where('id', 'in', c)
+      .execute();
+    for (const r of part) rows.push({ ...r, id: Number(r.id) });
+  }
+  return rows;
+}
+
+/** Stored findings of these assets, compact (the evidence stays in finding_evidence: only its key is compared). */
+export async function loadStoredFindings(db: DB, assetIds: readonly number[]): Promise<(StoredFinding & { asset_id: number })[]> {
+  const rows: (StoredFinding & { asset_id: number })[] = [];
   for (const c of chunks(assetIds)) {
     const part = await db
       .selectFrom('findings')
-      .select(['id', 'asset_id', 'vulnerability_id', 'software_name', 'status', 'software_version', 'matcher', 'confidence', 'fixed_version', 'evidence'])
+      .select(['id', 'asset_id', 'vulnerability_id', 'software_name', 'status', 'software_version', 'software_origin', 'matcher', 'confidence', 'fixed_version', 'evidence_hash'])
       .where('asset_id', 'in', c)
       .execute();
-    for (const r of part) rows.push({ ...r, id: Number(r.id), asset_id: Number(r.asset_id) });
+    for (const r of part) rows.push(r);
   }
   return rows;
+}
+
+/** Digest of each asset's finding set as last written (asset_match_state). */
+export async function loadMatchDigests(db: DB, assetIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const c of chunks(assetIds)) {
+    for (const r of await db.selectFrom('asset_match_state').select(['asset_id', 'findings_digest']).where('asset_id', 'in', c).execute()) out.set(Number(r.asset_id), r.findings_digest);
+  }
+  return out;
+}
+
+/**
+ * Changes whenever the KB a session cached may have: a source imported or synced (kb_sources), rules or distro
+ * fixes added (their ids only grow: the store replaces rules, it never edits them in place).
+ */
+export async function kbFingerprint(db: DB): Promise<string> {
+  const parts: unknown[] = [];
+  try {
+    parts.push(await db.selectFrom('kb_sources').select(['id', 'last_attempt_at', 'last_success_at', 'records']).orderBy('id').execute());
+    parts.push(await db.selectFrom('vulnerability_rules').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst());
+    parts.push(await db.selectFrom('distro_fixes').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst());
+  } catch {
+    parts.push('no-kb');
+  }
+  return JSON.stringify(parts);
+}
+
+export interface VulnerabilityFacts {
+  id: string;
+  withdrawn: boolean;
+  severity: string | null;
+  cvss_score: number | null;
+  kev: boolean;
+  epss: number | null;
+}
+
+/** Scores and withdrawn flag of these CVEs (read only: `vigie match <file>` stores nothing). */
+export async function vulnerabilityFacts(db: DB, ids: readonly string[]): Promise<Map<string, VulnerabilityFacts>> {
+  const out = new Map<string, VulnerabilityFacts>();
+  for (const c of chunks([...new Set(ids)])) {
+    for (const r of await db.selectFrom('vulnerabilities').select(['id', 'withdrawn', 'severity', 'cvss_score', 'kev', 'epss']).where('id', 'in', c).execute()) {
+      out.set(r.id, {
+        id: r.id, withdrawn: !!Number(r.withdrawn), severity: r.severity, cvss_score: r.cvss_score === null ? null : Number(r.cvss_score), kev: !!Number(r.kev),
+        epss: r.epss === null ? null : Number(r.epss),
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -118,15 +216,9 @@ export async function loadStoredFindings(db: DB, assetIds: readonly number[]) {
  * (the KB fills title and scores when it imports the CVE). Returns the ids that are withdrawn.
  */
 export async function ensureVulnerabilities(db: DB, ids: readonly string[], now: string): Promise<Set<string>> {
-  const withdrawn = new Set<string>();
-  const present = new Set<string>();
-  for (const c of chunks([...new Set(ids)])) {
-    for (const r of await db.selectFrom('vulnerabilities').select(['id', 'withdrawn']).where('id', 'in', c).execute()) {
-      present.add(r.id);
-      if (r.withdrawn) withdrawn.add(r.id);
-    }
-  }
-  const missing = [...new Set(ids)].filter((id) => !present.has(id));
+  const facts = await vulnerabilityFacts(db, ids);
+  const withdrawn = new Set([...facts.values()].filter((f) => f.withdrawn).map((f) => f.id));
+  const missing = [...new Set(ids)].filter((id) => !facts.has(id));
   for (const c of chunks(missing, 200)) {
     await db
       .insertInto('vulnerabilities')
@@ -137,7 +229,8 @@ export async function ensureVulnerabilities(db: DB, ids: readonly string[], now:
   return withdrawn;
 }
 
-export interface FindingRowWrite {
+// A type, not an interface: bulk inserts take plain records.
+export type FindingRowWrite = {
   asset_id: number;
   vulnerability_id: string;
   software_name: string;
@@ -147,30 +240,39 @@ export interface FindingRowWrite {
   confidence: number;
   fixed_version: string | null;
   status: string;
-  evidence: string;
+  evidence_hash: string;
+};
+
+export interface FindingBatchWrites {
+  /** Complete rows (built once by the caller: a first match inserts ~1,500 per host). */
+  inserts: (FindingRowWrite & { evidence: ''; first_seen_at: string; last_seen_at: string; resolved_at: null })[];
+  updates: (Omit<FindingRowWrite, 'asset_id' | 'vulnerability_id' | 'software_name'> & { id: number; reopened: boolean })[];
+  fixed: number[];
+  withdrawn: number[];
+  /** Evidence documents not yet known to be stored (inserted unless present). */
+  evidence: { hash: string; evidence: string }[];
+  /** Every asset of the batch: matched now, with the digest of its current finding set. */
+  states: { asset_id: number; findings_digest: string }[];
 }
 
-/** Applies one batch of finding writes in one transaction. */
-export async function writeFindings(
-  db: DB,
-  w: { inserts: FindingRowWrite[]; updates: (Omit<FindingRowWrite, 'asset_id' | 'vulnerability_id' | 'software_name'> & { id: number; reopened: boolean })[]; fixed: number[]; withdrawn: number[]; seen?: number[] },
-  now: string,
-): Promise<void> {
+/** PostgreSQL column types of the bulk-inserted rows (everything else is text). */
+export const MATCH_BULK_TYPES = { asset_id: 'bigint', confidence: 'double precision', first_seen_at: 'timestamptz', last_seen_at: 'timestamptz', resolved_at: 'timestamptz', created_at: 'timestamptz', matched_at: 'timestamptz' };
+
+/** Applies one batch of finding writes in one transaction; inserts go through the dialect's bulk path. */
+export async function writeFindings(db: DB, bulk: BulkInsert, w: FindingBatchWrites, now: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const c of chunks(w.inserts, 200)) {
-      await trx.insertInto('findings').values(c.map((r) => ({ ...r, first_seen_at: now, last_seen_at: now, resolved_at: null }))).execute();
-    }
+    await bulk(trx, 'finding_evidence', w.evidence.map((e) => ({ hash: e.hash, evidence: e.evidence, created_at: now })), 'on conflict (hash) do nothing');
+    await bulk(trx, 'findings', w.inserts);
     for (const u of w.updates) {
       const { id, reopened, ...set } = u;
       await trx
         .updateTable('findings')
-        .set({ ...set, last_seen_at: now, ...(reopened || set.status === 'open' ? { resolved_at: null } : {}), ...(set.status === 'withdrawn' ? { resolved_at: now } : {}) })
+        .set({ ...set, evidence: '', last_seen_at: now, ...(reopened || set.status === 'open' ? { resolved_at: null } : {}), ...(set.status === 'withdrawn' ? { resolved_at: now } : {}) })
         .where('id', '=', id)
         .execute();
     }
-    // Unchanged findings only get their last_seen_at: one statement per chunk instead of one per finding.
-    for (const c of chunks(w.seen ?? [])) await trx.updateTable('findings').set({ last_seen_at: now }).where('id', 'in', c).execute();
     for (const c of chunks(w.fixed)) await trx.updateTable('findings').set({ status: 'fixed', resolved_at: now }).where('id', 'in', c).execute();
     for (const c of chunks(w.withdrawn)) await trx.updateTable('findings').set({ status: 'withdrawn', resolved_at: now }).where('id', 'in', c).execute();
+    await bulk(trx, 'asset_match_state', w.states.map((s) => ({ ...s, matched_at: now })), 'on conflict (asset_id) do update set matched_at = excluded.matched_at, findings_digest = excluded.findings_digest');
   });
 }

@@ -41,7 +41,7 @@ export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: 
         throw new VigieError('AGENT_UNAUTHORIZED', `inventory refused: device ${inventory.agent.deviceId} is blocked by an administrator`, { httpStatus: 403 });
       }
       const started = performance.now();
-      const res = await ctx.ingestor.ingest(inventory, receipt);
+      const res = await ctx.ingestor.ingest(inventory, receipt, msg.prepared ?? undefined);
       ctx.metrics.ingestSeconds.observe({ protocol: 'glpi' }, (performance.now() - started) / 1000);
       req.log.info({ assetId: res.assetId, deviceId: inventory.agent.deviceId, created: res.created, changes: res.changes }, 'inventory accepted');
       return sendJson(reply, encoding, 200, { status: 'ok', expiration });

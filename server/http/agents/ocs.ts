@@ -17,10 +17,22 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
-function sendXml(reply: FastifyReply, encoding: BodyEncoding, xml: string | null): FastifyReply {
+// The few replies without per-asset content (SEND, NO_ACCOUNT_UPDATE…) are compressed once, not per request.
+const encoded = new Map<string, Buffer>();
+function encodeCached(xml: string, encoding: BodyEncoding): Buffer {
+  const key = `${encoding}\u0000${xml}`;
+  let body = encoded.get(key);
+  if (!body) {
+    body = encodeReply(XML_DECL + xml, encoding);
+    if (encoded.size < 64) encoded.set(key, body);
+  }
+  return body;
+}
+
+function sendXml(reply: FastifyReply, encoding: BodyEncoding, xml: string | null, cacheable = true): FastifyReply {
   reply.header('Cache-Control', 'no-cache');
   if (xml === null) return reply.code(200).send(''); // what OCS answers to DOWNLOAD/SNMP status messages
-  const body = encodeReply(XML_DECL + xml, encoding);
+  const body = cacheable ? encodeCached(xml, encoding) : encodeReply(XML_DECL + xml, encoding);
   reply.header('Content-Type', encoding === 'plain' ? 'application/xml' : 'application/x-compressed');
   return reply.code(200).send(body);
 }
@@ -50,12 +62,12 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
       if (msg.inventoryError) throw deserializeError(msg.inventoryError);
       const inventory = msg.inventory!;
       const started = performance.now();
-      const res = await ctx.ingestor.ingest(inventory, receipt);
+      const res = await ctx.ingestor.ingest(inventory, receipt, msg.prepared ?? undefined);
       ctx.metrics.ingestSeconds.observe({ protocol: 'ocs' }, (performance.now() - started) / 1000);
       req.log.info({ assetId: res.assetId, deviceId, created: res.created, changes: res.changes, software: inventory.software.length }, 'inventory accepted');
       if (res.accountUpdate) {
         const info = res.accountUpdate.map((a) => `<ACCOUNTINFO><KEYNAME>${escapeXml(a.key)}</KEYNAME><KEYVALUE>${escapeXml(a.value)}</KEYVALUE></ACCOUNTINFO>`).join('');
-        return sendXml(reply, encoding, `<REPLY><RESPONSE>ACCOUNT_UPDATE</RESPONSE>${info}</REPLY>`);
+        return sendXml(reply, encoding, `<REPLY><RESPONSE>ACCOUNT_UPDATE</RESPONSE>${info}</REPLY>`, false);
       }
       return sendXml(reply, encoding, '<REPLY><RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE></REPLY>');
     }

@@ -1,15 +1,21 @@
-/** REST routes of alerts: channel list and test send, outbox and delivery audit, digest preview. */
+/**
+ * REST routes of alerts: channels (vigie.yaml ones read-only, plus channels created from the UI: admin only, secrets
+ * write-only), test send, outbox and delivery audit, digest preview.
+ */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import {
-  AlertChannelTestParams, AlertChannelTestReply, AlertChannelsListReply, AlertDeliveriesListQuery, AlertDeliveriesListReply,
-  AlertDigestPreviewQuery, AlertOutboxListQuery, AlertOutboxListReply,
+  AlertChannelCreateBody, AlertChannelNameParams, AlertChannelTestParams, AlertChannelTestReply, AlertChannelUpdateBody, AlertChannelsListReply,
+  AlertDeliveriesListQuery, AlertDeliveriesListReply, AlertDigestPreviewQuery, AlertOutboxListQuery, AlertOutboxListReply,
 } from '../../../common/api/alerts.js';
+import { OkReply } from '../../../common/api/auth.js';
 import type { ChannelConfig } from '../../alerts/channels/index.js';
 import { buildDigest } from '../../alerts/digest/index.js';
 import { sendTestMessage, type AlertsSlice } from '../../alerts/service.js';
+import { createStoredChannel, deleteStoredChannel, listStoredChannels, resolveStoredChannels, updateStoredChannel, type StoredKeyConfig } from '../../alerts/stored-channels.js';
 import type { Db } from '../../db/index.js';
 import { defaultNodeId } from '../../jobs/queue.js';
+import { requireRole } from '../auth/index.js';
 import { defineRoute } from './route.js';
 
 function target(c: ChannelConfig): string {
@@ -23,13 +29,52 @@ function target(c: ChannelConfig): string {
   }
 }
 
-export async function alertRoutes(app: FastifyInstance, ctx: { config: AlertsSlice; db: Db }): Promise<void> {
+export async function alertRoutes(app: FastifyInstance, ctx: { config: AlertsSlice & StoredKeyConfig; db: Db }): Promise<void> {
   const k = ctx.db.kysely;
   const a = ctx.config.alerts;
   const node = defaultNodeId();
-  defineRoute(app, { method: 'GET', url: '/alerts/channels', summary: 'Configured alert channels (no secrets)', tags: ['alerts'], reply: AlertChannelsListReply }, async () => ({
-    items: Object.entries(a.channels).map(([name, c]) => ({ name, type: c.type, target: target(c), digest: a.digest.channels.includes(name), rules: a.rules.filter((r) => r.channels.includes(name)).map((r) => r.id) })),
-  }));
+  defineRoute(app, { method: 'GET', url: '/alerts/channels', summary: 'Alert channels of vigie.yaml and those created from the UI (no secrets)', tags: ['alerts'], reply: AlertChannelsListReply }, async () => {
+    const stored = await listStoredChannels(k);
+    const resolved = new Map((await resolveStoredChannels(k, ctx.config)).channels.map((c) => [c.name, c.config]));
+    return {
+      ruleIds: a.rules.map((r) => r.id),
+      items: [
+        ...Object.entries(a.channels).map(([name, c]) => ({ name, type: c.type, target: target(c), digest: a.digest.channels.includes(name), rules: a.rules.filter((r) => r.channels.includes(name)).map((r) => r.id), source: 'config' as const })),
+        ...stored
+          .filter((c) => !a.channels[c.name])
+          .map((c) => {
+            const full = resolved.get(c.name);
+            return {
+              name: c.name, type: c.type, target: full ? target(full) : 'unreadable: enter the secrets again', digest: c.digest, rules: c.rules, source: 'database' as const,
+              settings: c.settings, secretsSet: c.secretsSet, createdBy: c.createdBy, updatedAt: c.updatedAt,
+            };
+          }),
+      ],
+    };
+  });
+  defineRoute(app, { method: 'POST', url: '/alerts/channels', summary: 'Create an alert channel (admin); validated like alerts.channels in vigie.yaml, secrets write-only', tags: ['alerts'], body: AlertChannelCreateBody, reply: AlertChannelsListReply.shape.items.element }, async ({ body }, req) => {
+    const p = requireRole(req, 'admin');
+    const c = await createStoredChannel(k, ctx.config, body.name, body, p.name);
+    req.auditDetails = { channel: c.name, type: c.type, digest: c.digest, rules: c.rules, secrets: c.secretsSet };
+    return { name: c.name, type: c.type, target: target((await resolveStoredChannels(k, ctx.config)).channels.find((x) => x.name === c.name)!.config), digest: c.digest, rules: c.rules, source: 'database' as const, settings: c.settings, secretsSet: c.secretsSet, createdBy: c.createdBy, updatedAt: c.updatedAt };
+  });
+  defineRoute(
+    app,
+    { method: 'PATCH', url: '/alerts/channels/:id', summary: 'Change an alert channel created from the UI (admin); a secret left out keeps its value', tags: ['alerts'], params: AlertChannelNameParams, body: AlertChannelUpdateBody, reply: AlertChannelsListReply.shape.items.element },
+    async ({ params, body }, req) => {
+      requireRole(req, 'admin');
+      const { channel: c, changed } = await updateStoredChannel(k, ctx.config, params.id, body);
+      req.auditDetails = { channel: c.name, type: c.type, changed };
+      const full = (await resolveStoredChannels(k, ctx.config)).channels.find((x) => x.name === c.name);
+      return { name: c.name, type: c.type, target: full ? target(full.config) : '', digest: c.digest, rules: c.rules, source: 'database' as const, settings: c.settings, secretsSet: c.secretsSet, createdBy: c.createdBy, updatedAt: c.updatedAt };
+    },
+  );
+  defineRoute(app, { method: 'DELETE', url: '/alerts/channels/:id', summary: 'Delete an alert channel created from the UI (admin)', tags: ['alerts'], params: AlertChannelNameParams, reply: OkReply }, async ({ params }, req) => {
+    requireRole(req, 'admin');
+    await deleteStoredChannel(k, a, params.id);
+    req.auditDetails = { channel: params.id };
+    return { ok: true as const };
+  });
   defineRoute(
     app,
     { method: 'POST', url: '/alerts/channels/:id/test', summary: 'Send a test message to a channel now (audited in the deliveries)', tags: ['alerts'], params: AlertChannelTestParams, reply: AlertChannelTestReply },

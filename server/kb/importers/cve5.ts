@@ -1,11 +1,13 @@
 /**
  * CVE JSON 5.x records (CVE Record Format, https://github.com/CVEProject/cve-schema): cvelistV5 and
- * cisagov/vulnrichment, as single files, folders or JSON-lines. Rules come from the CNA's and ADP containers'
- * `affected[]` (versions with lessThan / lessThanOrEqual / versionType / changes, `cpes`); CISA ADP adds SSVC,
- * CVSS 3.1, CWE and CPE-based ranges. Filed under source `cve5` with revision = cveMetadata.dateUpdated.
+ * cisagov/vulnrichment, as single files, folders or JSON-lines. Rules come from `affected[]` by the schema's
+ * version-status algorithm (server/kb/cve5-affected.ts: versions, lessThan / lessThanOrEqual, changes,
+ * defaultStatus, unaffected exclusions, `cpes`; git commit ranges become a KB_VERSION_UNCOMPARABLE problem). The
+ * CNA container is authoritative; ADP containers (CISA's vulnrichment) give rules and CVSS where the CNA has none,
+ * plus SSVC, KEV and CWE. Filed under source `cve5` with revision = cveMetadata.dateUpdated.
  */
+import { rulesFromAffected } from '../cve5-affected.js';
 import { metric } from '../cvss.js';
-import { cpeFields, escapeCpe, unescapeCpe } from '../cpe-fields.js';
 import { jsonDocuments } from '../input.js';
 import type { CvssMetric, KbImporter, KbRecord, RawInput, RuleInput, VulnInfo } from '../types.js';
 
@@ -15,72 +17,6 @@ const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v.filter((x) => x && typ
 const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 
 const CVSS_KEYS: [string, CvssMetric['version']][] = [['cvssV2_0', '2.0'], ['cvssV3_0', '3.0'], ['cvssV3_1', '3.1'], ['cvssV4_0', '4.0']];
-/** Words CNAs put in place of a version: no usable bound. */
-const NO_VERSION = new Set(['n/a', 'na', 'unspecified', 'unknown', '*', '-', 'all', 'all versions', '0']);
-/** versionType → a scheme id of server/versions/index.ts (others: the matcher's fallback ordering). */
-const SCHEMES: Record<string, string> = { semver: 'semver', rpm: 'rpm', deb: 'dpkg', dpkg: 'dpkg', debian: 'dpkg' };
-
-function cpesOf(a: Obj, fallbackPart = 'a'): string[] {
-  const listed = (Array.isArray(a.cpes) ? a.cpes : []).map(str).filter((c): c is string => !!c && cpeFields(c) !== null);
-  if (listed.length) return [...new Set(listed)];
-  const vendor = str(a.vendor);
-  const product = str(a.product) ?? str(a.packageName);
-  if (!vendor || !product || NO_VERSION.has(vendor.toLowerCase()) || NO_VERSION.has(product.toLowerCase())) return [];
-  // No CPE given: file it under the CNA's own names so the KB vocabulary and the alias catalogue can reach it.
-  return [`cpe:2.3:${fallbackPart}:${escapeCpe(vendor)}:${escapeCpe(product)}:*:*:*:*:*:*:*:*`];
-}
-
-/** The version bounds of one `versions[]` entry, or null when it says nothing usable (unaffected, git, n/a). */
-function boundsOf(v: Obj, defaultStatus: string | null): Omit<RuleInput, 'part' | 'vendor' | 'product' | 'criteria' | 'config_id' | 'negate' | 'vulnerable'> | null {
-  const status = str(v.status) ?? defaultStatus;
-  if (status !== 'affected') return null;
-  const type = str(v.versionType)?.toLowerCase() ?? null;
-  if (type === 'git') return null; // commit ids are not orderable against installed versions
-  const version = str(v.version);
-  const lt = str(v.lessThan);
-  const lte = str(v.lessThanOrEqual);
-  const scheme = type ? (SCHEMES[type] ?? null) : null;
-  if (lt || lte) {
-    let end = lte ?? lt;
-    let endInc = lte ? 1 : 0;
-    if (end === '*') end = null;
-    // changes[]: the first flip to unaffected ends the affected run (a fix inside the range).
-    const fix = arr(v.changes).find((c) => c.status === 'unaffected');
-    if (fix && str(fix.at)) {
-      end = str(fix.at);
-      endInc = 0;
-    }
-    const start = version && !NO_VERSION.has(version.toLowerCase()) ? version : null;
-    if (!start && !end) return null;
-    return { version_exact: null, version_start: start, start_inclusive: 1, version_end: end, end_inclusive: endInc, version_scheme: scheme };
-  }
-  if (!version || NO_VERSION.has(version.toLowerCase())) return null;
-  return { version_exact: version, version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: scheme };
-}
-
-export function rulesFromAffected(affected: unknown): RuleInput[] {
-  const rules: RuleInput[] = [];
-  for (const a of arr(affected)) {
-    const cpes = cpesOf(a);
-    if (!cpes.length) continue;
-    const def = str(a.defaultStatus);
-    const entries = arr(a.versions).map((v) => ({ at: str(v.version)?.toLowerCase() ?? null, b: boundsOf(v, def) })).filter((e) => e.b !== null);
-    // CISA's ADP often writes the first range's start into a single CPE (`yugabytedb:2.18.0.0` beside three
-    // ranges of versions[]) while meaning every range: each CPE goes with every entry. Only when that product
-    // explodes (CVE-2024-20433: 2,434 pinned CPEs × 2,434 versions = 5.9 M pairs) does a pinned CPE go with the
-    // entry starting at its own version, or stand for that version alone.
-    const pairOnly = cpes.length * entries.length > 1000;
-    for (const cpe of cpes) {
-      const f = cpeFields(cpe)!;
-      const head = { part: f[0]!, vendor: unescapeCpe(f[1]!).toLowerCase(), product: unescapeCpe(f[2]!).toLowerCase(), criteria: cpe, vulnerable: 1, config_id: null, negate: 0 };
-      const pinned = f[3] !== '*' && f[3] !== '-' ? unescapeCpe(f[3]!).toLowerCase() : null;
-      const own = pairOnly && pinned ? entries.filter((e) => e.at === pinned) : entries;
-      if (own.length) for (const e of own) rules.push({ ...head, ...e.b! });
-      else if (pinned) rules.push({ ...head, version_exact: unescapeCpe(f[3]!), version_start: null, start_inclusive: 1, version_end: null, end_inclusive: 0, version_scheme: null });
-    }
-  }
-  return rules;
-}
 
 function cvssOf(container: Obj, source: string | null, type: CvssMetric['type']): CvssMetric[] {
   const out: CvssMetric[] = [];
@@ -101,21 +37,35 @@ export function cve5Record(doc: Obj, source = 'cve5'): KbRecord[] {
   const cna = obj(containers.cna);
   const adps = arr(containers.adp);
   const state = str(meta.state);
-  const cvss = [...cvssOf(cna, str(obj(cna.providerMetadata).shortName), 'Primary')];
   const cwes = new Set<string>();
   const refs = new Set<string>();
   let ssvc: Record<string, string> | null = null;
   let kev: VulnInfo['kev'] = null;
-  const rules: RuleInput[] = rulesFromAffected(cna.affected);
   for (const c of [cna, ...adps]) {
     for (const p of arr(c.problemTypes)) for (const d of arr(p.descriptions)) if (str(d.cweId)) cwes.add(str(d.cweId)!);
     for (const r of arr(c.references)) if (str(r.url)) refs.add(str(r.url)!);
   }
+  // The CNA's own statements win; an ADP (CISA's vulnrichment) fills in what the CNA left out.
+  const cvss = cvssOf(cna, str(obj(cna.providerMetadata).shortName), 'Primary');
+  const cnaHasCvss = cvss.length > 0;
+  const fromCna = rulesFromAffected(cna.affected);
+  const cnaHasRules = fromCna.rules.length > 0;
+  const rules: RuleInput[] = [...fromCna.rules];
+  const uncomparable = [...fromCna.uncomparable];
+  // Affected products: the ADP's are used when the CNA gives no rule at all, and, when the CNA names its products
+  // only by free text (no `cpes`), for the CPE names the CNA did not use (CISA adds `cpe:2.3:a:apache:tomcat`
+  // beside "Apache Software Foundation / Apache Tomcat"; without them the product is out of the CPE vocabulary).
+  const cnaProducts = new Set(rules.map((r) => `${r.part}:${r.vendor}:${r.product}`));
   for (const adp of adps) {
     const who = str(obj(adp.providerMetadata).shortName);
-    for (const m of cvssOf(adp, who, 'Secondary')) cvss.push(m);
+    if (!cnaHasCvss) for (const m of cvssOf(adp, who, 'Secondary')) cvss.push(m);
+    if (fromCna.listedCpes && cnaHasRules) continue;
+    const fromAdp = rulesFromAffected(adp.affected);
     // No spread: some CISA ADP containers list tens of thousands of versions (push(...) would overflow the stack).
-    for (const r of rulesFromAffected(adp.affected)) rules.push(r);
+    for (const r of fromAdp.rules) if (!cnaHasRules || !cnaProducts.has(`${r.part}:${r.vendor}:${r.product}`)) rules.push(r);
+    if (!cnaHasRules) uncomparable.push(...fromAdp.uncomparable);
+  }
+  for (const adp of adps) {
     for (const m of arr(adp.metrics)) {
       const other = obj(m.other);
       const content = obj(other.content);
@@ -126,7 +76,7 @@ export function cve5Record(doc: Obj, source = 'cve5'): KbRecord[] {
   const rejected = state === 'REJECTED';
   const description = arr(rejected ? obj(containers.cna).rejectedReasons : cna.descriptions).find((d) => String(d.lang ?? '').startsWith('en'))?.value;
   const revision = str(meta.dateUpdated) ?? str(obj(cna.providerMetadata).dateUpdated);
-  return [{
+  const out: KbRecord[] = [{
     kind: 'vulnerability',
     source,
     id,
@@ -146,6 +96,11 @@ export function cve5Record(doc: Obj, source = 'cve5'): KbRecord[] {
     },
     rules: rejected ? [] : rules,
   }];
+  // Git commit ranges cannot be ordered against installed versions: say so rather than match nothing silently.
+  if (!rejected && !rules.length && uncomparable.length) {
+    out.push({ kind: 'problem', ref: id, code: 'KB_VERSION_UNCOMPARABLE', message: `expected versions the KB can order, found only source-control commit ranges for ${uncomparable.slice(0, 3).join('; ')}${uncomparable.length > 3 ? ` and ${uncomparable.length - 3} more` : ''}; no rule stored for them` });
+  }
+  return out;
 }
 
 export const cve5 = {

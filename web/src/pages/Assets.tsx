@@ -39,11 +39,13 @@ export function AssetsPage() {
   useEffect(() => localStorage.setItem(COLS_KEY, JSON.stringify(visibility)), [visibility]);
 
   const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  // The dashboard's "inventories in 24 h" links here with seenSince (no form field: applying other filters drops it).
+  const seenSince = params.get('seenSince') ?? undefined;
   const sort = params.get('sort') ?? 'hostname';
   const cursor = cursors[cursors.length - 1];
   const filterKey = params.toString();
   useEffect(() => setCursors([]), [filterKey, limit]);
-  const q = useApi<Page>(`/assets${qs({ ...filters, sort, limit, cursor })}`);
+  const q = useApi<Page>(`/assets${qs({ ...filters, seenSince, sort, limit, cursor })}`);
 
   const columns = useMemo<ColumnDef<AssetSummary>[]>(
     () => [

@@ -1,12 +1,15 @@
 /**
  * The fleet at a glance: assets by status, kind and OS; stale agents; inventories; open findings by severity and
- * KEV (when the findings API is there); 30-day trends. Every number links to the filtered list behind it.
+ * KEV, and the most vulnerable assets (when the findings API is there); knowledge-base freshness; 30-day trends.
+ * Every number links to the filtered list behind it.
  */
+import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
-import type { FindingsListReply } from '../../../common/api/findings.js';
+import type { StatsFindingsReply } from '../../../common/api/dashboard.js';
+import type { KbSourcesReply } from '../../../common/api/kb.js';
 import type { StatsReply } from '../../../common/api/stats.js';
 import type { StatsTrendsReply } from '../../../common/api/trends.js';
-import { qs, type Infer } from '../api/client.js';
+import { isMissingRoute, qs, type Infer } from '../api/client.js';
 import { useApi, useProbe } from '../api/hooks.js';
 import { Chart } from '../components/Chart.js';
 import { KbSources } from '../components/KbSources.js';
@@ -15,40 +18,120 @@ import { useI18n, type MessageKey } from '../i18n/index.js';
 
 type Stats = Infer<typeof StatsReply>;
 type Trends = Infer<typeof StatsTrendsReply>;
-type Findings = Infer<typeof FindingsListReply>;
+type FindingStats = Infer<typeof StatsFindingsReply>;
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-/** Counted by paging up to this many findings; beyond it the figure shows "N+". */
-const COUNT_CAP = 500;
 
-function Figure({ label, value, to, testId }: { label: string; value: string; to: string; testId?: string }) {
+function Figure({ label, value, to, testId, extra }: { label: string; value: string; to: string; testId?: string; extra?: string }) {
   return (
-    <Link to={to} className="figure card" data-testid={testId}>
+    <Link to={to} className={`figure card${extra ? ` ${extra}` : ''}`} data-testid={testId}>
       <span className="figure-value">{value}</span>
       <span className="figure-label">{label}</span>
     </Link>
   );
 }
 
-function FindingCount({ params, label, testId }: { params: Record<string, string>; label: string; testId: string }) {
-  const { fmtNumber } = useI18n();
-  const q = useApi<Findings>(`/findings${qs({ ...params, limit: COUNT_CAP })}`);
-  const value = q.data ? `${fmtNumber(q.data.items.length)}${q.data.nextCursor ? '+' : ''}` : '…';
-  return <Figure label={label} value={value} to={`/vulnerabilities${qs(params)}`} testId={testId} />;
+/** Findings whose CVE has no CVSS yet (common in distro trackers before NVD analysis). */
+const unrated = (a: FindingStats['topAssets'][number]) => a.total - a.critical - a.high - a.medium - a.low;
+
+/** Assets with the most open findings, by severity; every count opens that asset's vulnerabilities. */
+function TopAssets({ items }: { items: FindingStats['topAssets'] }) {
+  const { t, fmtNumber } = useI18n();
+  if (!items.length) return <p className="muted">{t('dashboard.noVulnerableAssets')}</p>;
+  return (
+    <table className="compact" data-testid="top-assets">
+      <caption className="sr-only">{t('dashboard.topAssets')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('assets.col.hostname')}</th>
+          {SEVERITIES.map((s) => (
+            <th scope="col" className="num" key={s}>
+              {t(`severity.${s}` as MessageKey)}
+            </th>
+          ))}
+          <th scope="col" className="num">
+            {t('dashboard.unrated')}
+          </th>
+          <th scope="col" className="num">
+            KEV
+          </th>
+          <th scope="col" className="num">
+            {t('dashboard.total')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((a) => {
+          const to = `/assets/${a.assetId}?tab=vulnerabilities`;
+          const name = a.hostname ?? `#${a.assetId}`;
+          return (
+            <tr key={a.assetId}>
+              <td>
+                <Link to={to}>{name}</Link> <span className="muted">{a.kind}</span>
+              </td>
+              {SEVERITIES.map((s) => (
+                <td className="num" key={s}>
+                  {a[s] ? (
+                    <Link to={to} className={`sev-count sev-${s}`} aria-label={t('dashboard.assetSeverityCount', { n: a[s], severity: t(`severity.${s}` as MessageKey), name })}>
+                      {fmtNumber(a[s])}
+                    </Link>
+                  ) : (
+                    <span className="muted">0</span>
+                  )}
+                </td>
+              ))}
+              <td className="num">{unrated(a) ? <Link to={to}>{fmtNumber(unrated(a))}</Link> : <span className="muted">0</span>}</td>
+              <td className="num">{a.kev ? <Link to={to}>{fmtNumber(a.kev)}</Link> : <span className="muted">0</span>}</td>
+              <td className="num">
+                <Link to={to}>{fmtNumber(a.total)}</Link>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
 }
 
 function FindingsSummary() {
-  const { t } = useI18n();
-  const available = useProbe('/findings?limit=1');
-  if (available === 'unknown') return <Loading />;
-  if (available === 'no') return <NotAvailable feature={t('nav.vulnerabilities')} />;
+  const { t, fmtNumber } = useI18n();
+  // No probe first: on a large fleet this is the dashboard's heaviest call, and a server without it answers 404.
+  const q = useApi<FindingStats>('/stats/findings?top=10');
+  if (q.isPending) return <Loading />;
+  if (q.error) return isMissingRoute(q.error) ? <NotAvailable feature={t('nav.vulnerabilities')} /> : <ErrorBox error={q.error} />;
+  const f = q.data;
   return (
-    <div className="figures">
-      {SEVERITIES.map((s) => (
-        <FindingCount key={s} params={{ status: 'open', severity: s }} label={t(`severity.${s}` as MessageKey)} testId={`findings-${s}`} />
-      ))}
-      <FindingCount params={{ status: 'open', kev: 'true' }} label={t('dashboard.kev')} testId="findings-kev" />
-    </div>
+    <>
+      <div className="figures">
+        {SEVERITIES.map((s) => (
+          <Figure key={s} label={t(`severity.${s}` as MessageKey)} value={fmtNumber(f.open[s])} to={`/vulnerabilities${qs({ status: 'open', severity: s })}`} testId={`findings-${s}`} extra={`sev-figure sev-${s}`} />
+        ))}
+        <Figure label={t('dashboard.kev')} value={fmtNumber(f.kev)} to={`/vulnerabilities${qs({ status: 'open', kev: 'true' })}`} testId="findings-kev" />
+      </div>
+      <div className="card">
+        <h2>{t('dashboard.topAssets')}</h2>
+        <TopAssets items={f.topAssets} />
+      </div>
+    </>
+  );
+}
+
+/** The oldest "last success" among the KB sources, and whether any is stale: the freshness of what matching used. */
+function KbFreshness() {
+  const { t, fmtDate } = useI18n();
+  const available = useProbe('/kb/sources');
+  const q = useApi<Infer<typeof KbSourcesReply>>(available === 'yes' ? '/kb/sources' : null);
+  if (available !== 'yes' || !q.data) return null;
+  const dates = q.data.items.map((s) => s.lastSuccessAt).filter((d): d is string => Boolean(d)).sort();
+  const stale = q.data.items.some((s) => s.stale);
+  return (
+    <Figure
+      label={!dates.length ? t('dashboard.kbEmpty') : stale ? t('dashboard.kbStale') : t('dashboard.kbFresh')}
+      value={dates.length ? fmtDate(dates[dates.length - 1]) : t('dashboard.kbNever')}
+      to="/settings?tab=kb"
+      testId="kb-freshness"
+      extra={stale || !dates.length ? 'figure-warn' : 'figure-ok'}
+    />
   );
 }
 
@@ -107,9 +190,16 @@ export function DashboardPage() {
   const { t, fmtNumber } = useI18n();
   const navigate = useNavigate();
   const stats = useApi<Stats>('/stats');
+  // Everything the page needs starts at once (same query keys as the sections below, so no second request),
+  // with the chart code: no waterfall of "stats, then findings, then trends, then echarts".
+  useApi<FindingStats>('/stats/findings?top=10');
+  useApi<Trends>('/stats/trends?days=30');
+  useEffect(() => void import('../components/ChartImpl.js'), []);
   if (stats.isPending) return <Loading />;
   if (stats.error) return <ErrorBox error={stats.error} />;
   const s = stats.data;
+  // Floored to the minute so the link (and the react-query key of the list) is stable between renders.
+  const dayAgo = new Date(Math.floor((Date.now() - 86_400_000) / 60_000) * 60_000).toISOString();
   const byOs = s.byOs.slice(0, 12);
   return (
     <section aria-labelledby="dash-title">
@@ -119,8 +209,9 @@ export function DashboardPage() {
         <Figure label={t('dashboard.active')} value={fmtNumber(s.assets.active)} to="/assets?status=active" testId="assets-active" />
         <Figure label={t('dashboard.stale', { days: s.staleAfterDays })} value={fmtNumber(s.assets.stale)} to="/assets?status=stale" testId="assets-stale" />
         <Figure label={t('dashboard.blocked')} value={fmtNumber(s.assets.blocked)} to="/assets?status=blocked" testId="assets-blocked" />
-        <Figure label={t('dashboard.inventories24h')} value={fmtNumber(s.inventories.last24h)} to="/assets?sort=-lastSeen" testId="inventories-24h" />
+        <Figure label={t('dashboard.inventories24h')} value={fmtNumber(s.inventories.last24h)} to={`/assets${qs({ seenSince: dayAgo, sort: '-lastSeen' })}`} testId="inventories-24h" />
         <Figure label={t('dashboard.software')} value={fmtNumber(s.software.distinctNames)} to="/software" testId="software-names" />
+        <KbFreshness />
       </div>
 
       <h2>{t('dashboard.findings')}</h2>

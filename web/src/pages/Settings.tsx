@@ -274,60 +274,281 @@ function AuditSection() {
   );
 }
 
+type ChannelItem = Infer<typeof AlertChannelsListReply>['items'][number];
+type ChannelType = ChannelItem['type'];
+const CHANNEL_TYPES: ChannelType[] = ['email', 'webhook', 'syslog'];
+const list = (v: FormDataEntryValue | null) => String(v ?? '').split(/[\s,;]+/).filter(Boolean);
+const str = (v: FormDataEntryValue | null) => String(v ?? '').trim();
+
+/** The channel settings typed into the form, as vigie.yaml would hold them; empty secrets are left out (kept). */
+function channelConfigFrom(type: ChannelType, d: FormData, editing: ChannelItem | null): Record<string, unknown> {
+  const secret = (field: string) => {
+    const v = str(d.get(field));
+    if (v) return { [field]: v };
+    if (editing && d.get(`clear-${field}`) === 'on') return { [field]: null };
+    return {};
+  };
+  const port = str(d.get('port'));
+  const common = { type, ...(port ? { port: Number(port) } : {}) };
+  if (type === 'email') {
+    const user = str(d.get('user'));
+    return { ...common, host: str(d.get('host')), security: str(d.get('security')), from: str(d.get('from')), to: list(d.get('to')), cc: list(d.get('cc')), user: user || (editing ? null : undefined), ...secret('password') };
+  }
+  if (type === 'webhook') return { type, format: str(d.get('format')), ...secret('url'), ...secret('secret') };
+  return { ...common, host: str(d.get('host')), transport: str(d.get('transport')), format: str(d.get('format')) };
+}
+
+function SecretInput({ field, label, editing, type = 'password' }: { field: string; label: string; editing: ChannelItem | null; type?: string }) {
+  const { t } = useI18n();
+  const set = editing?.secretsSet?.includes(field) ?? false;
+  return (
+    <>
+      <label>
+        {label}
+        <input name={field} type={type} autoComplete="new-password" placeholder={set ? t('alerts.secretKeep') : ''} required={field === 'url' && !set} />
+      </label>
+      {set ? (
+        <label className="inline">
+          <input type="checkbox" name={`clear-${field}`} /> {t('alerts.clearSecret', { field: label })}
+        </label>
+      ) : null}
+    </>
+  );
+}
+
+function ChannelForm({ editing, ruleIds, done }: { editing: ChannelItem | null; ruleIds: string[]; done(): void }) {
+  const { t } = useI18n();
+  const { error, run } = useAction();
+  const [type, setType] = useState<ChannelType>(editing?.type ?? 'email');
+  const s = (editing?.settings ?? {}) as Record<string, unknown>;
+  const v = (k: string) => (s[k] === undefined || s[k] === null ? '' : Array.isArray(s[k]) ? (s[k] as unknown[]).join(', ') : String(s[k]));
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const d = new FormData(form);
+    const config = channelConfigFrom(type, d, editing);
+    const rules = ruleIds.filter((r) => d.get(`rule-${r}`) === 'on');
+    const digest = d.get('digest') === 'on';
+    void run(async () => {
+      if (editing) await api(`/alerts/channels/${encodeURIComponent(editing.name)}`, { method: 'PATCH', body: { config, rules, digest } });
+      else {
+        await api('/alerts/channels', { method: 'POST', body: { name: str(d.get('name')), config, rules, digest } });
+        form.reset();
+      }
+      done();
+    }, ['/alerts/channels']);
+  };
+  return (
+    <form className="filters channel-form" onSubmit={submit} aria-label={editing ? t('alerts.editNamed', { name: editing.name }) : t('alerts.add')} key={editing?.name ?? 'new'}>
+      <label>
+        {t('tokens.name')}
+        <input name="name" required pattern="[a-z0-9][a-z0-9\-]{0,62}" defaultValue={editing?.name ?? ''} readOnly={Boolean(editing)} title={t('alerts.nameHint')} />
+      </label>
+      <label>
+        {t('alerts.type')}
+        <select value={type} onChange={(e) => setType(e.target.value as ChannelType)} disabled={Boolean(editing)}>
+          {CHANNEL_TYPES.map((c) => (
+            <option key={c} value={c}>
+              {t(`alerts.type.${c}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {type === 'email' ? (
+        <>
+          <label>
+            {t('alerts.host')}
+            <input name="host" required defaultValue={v('host')} />
+          </label>
+          <label>
+            {t('alerts.port')}
+            <input name="port" type="number" min={1} max={65535} defaultValue={v('port') || '587'} />
+          </label>
+          <label>
+            {t('alerts.security')}
+            <select name="security" defaultValue={v('security') || 'starttls'}>
+              <option value="starttls">STARTTLS</option>
+              <option value="tls">TLS</option>
+              <option value="none">{t('alerts.securityNone')}</option>
+            </select>
+          </label>
+          <label>
+            {t('alerts.from')}
+            <input name="from" type="email" required defaultValue={v('from')} />
+          </label>
+          <label>
+            {t('alerts.to')}
+            <input name="to" required size={32} defaultValue={v('to')} />
+          </label>
+          <label>
+            {t('alerts.cc')}
+            <input name="cc" size={24} defaultValue={v('cc')} />
+          </label>
+          <label>
+            {t('alerts.user')}
+            <input name="user" autoComplete="off" defaultValue={v('user')} />
+          </label>
+          <SecretInput field="password" label={t('alerts.password')} editing={editing} />
+        </>
+      ) : null}
+      {type === 'webhook' ? (
+        <>
+          <SecretInput field="url" label={t('alerts.url')} editing={editing} type="url" />
+          <label>
+            {t('alerts.format')}
+            <select name="format" defaultValue={v('format') || 'generic'}>
+              {['generic', 'slack', 'teams', 'mattermost'].map((f) => (
+                <option key={f}>{f}</option>
+              ))}
+            </select>
+          </label>
+          <SecretInput field="secret" label={t('alerts.secret')} editing={editing} />
+        </>
+      ) : null}
+      {type === 'syslog' ? (
+        <>
+          <label>
+            {t('alerts.host')}
+            <input name="host" required defaultValue={v('host')} />
+          </label>
+          <label>
+            {t('alerts.port')}
+            <input name="port" type="number" min={1} max={65535} defaultValue={v('port') || '514'} />
+          </label>
+          <label>
+            {t('alerts.transport')}
+            <select name="transport" defaultValue={v('transport') || 'udp'}>
+              <option value="udp">UDP</option>
+              <option value="tcp">TCP</option>
+              <option value="tls">TLS</option>
+            </select>
+          </label>
+          <label>
+            {t('alerts.format')}
+            <select name="format" defaultValue={v('format') || 'rfc5424'}>
+              <option value="rfc5424">RFC 5424</option>
+              <option value="cef">CEF</option>
+            </select>
+          </label>
+        </>
+      ) : null}
+      <fieldset className="subscriptions">
+        <legend>{t('alerts.subscriptions')}</legend>
+        <label className="inline">
+          <input type="checkbox" name="digest" defaultChecked={editing?.digest ?? false} /> {t('alerts.digest')}
+        </label>
+        {ruleIds.map((r) => (
+          <label className="inline" key={r}>
+            <input type="checkbox" name={`rule-${r}`} defaultChecked={editing?.rules.includes(r) ?? false} /> {t('alerts.ruleNamed', { rule: r })}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" className="primary">
+        {editing ? t('alerts.save') : t('alerts.add')}
+      </button>
+      {editing ? (
+        <button type="button" onClick={done}>
+          {t('alerts.cancel')}
+        </button>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </form>
+  );
+}
+
 function AlertsSection() {
   const { t } = useI18n();
   const { can } = useAuth();
+  const admin = can('admin');
   const available = useProbe('/alerts/channels');
   const q = useApi<Infer<typeof AlertChannelsListReply>>(available === 'yes' ? '/alerts/channels' : null);
-  const [result, setResult] = useState<Record<string, string>>({});
+  const { error, run } = useAction();
+  const [editing, setEditing] = useState<ChannelItem | null>(null);
+  const [result, setResult] = useState<Record<string, { ok: boolean; text: string }>>({});
   if (available === 'no') return <NotAvailable feature={t('settings.tab.alerts')} />;
   if (available === 'unknown' || q.isPending) return <Loading />;
   if (q.error) return <ErrorBox error={q.error} />;
-  if (!q.data.items.length) return <p className="muted">{t('alerts.none')}</p>;
   const test = async (name: string) => {
-    setResult((r) => ({ ...r, [name]: t('common.loading') }));
+    setResult((r) => ({ ...r, [name]: { ok: true, text: t('alerts.sending') } }));
     try {
       const r = await api<Infer<typeof AlertChannelTestReply>>(`/alerts/channels/${encodeURIComponent(name)}/test`, { method: 'POST' });
-      setResult((x) => ({ ...x, [name]: `${r.outcome}${r.error ? `: ${r.error}` : ''}` }));
+      const text = `${t(`alerts.outcome.${r.outcome}` as MessageKey)}${r.error ? `: ${r.error}` : ''}`;
+      setResult((x) => ({ ...x, [name]: { ok: r.outcome === 'acknowledged', text } }));
     } catch (e) {
-      setResult((x) => ({ ...x, [name]: e instanceof Error ? e.message : String(e) }));
+      setResult((x) => ({ ...x, [name]: { ok: false, text: e instanceof Error ? e.message : String(e) } }));
     }
   };
+  const remove = (c: ChannelItem) => window.confirm(t('alerts.confirmDelete', { name: c.name })) && void run(() => api(`/alerts/channels/${encodeURIComponent(c.name)}`, { method: 'DELETE' }), ['/alerts/channels']);
   return (
-    <div className="table-wrap">
-      <table>
-        <caption className="sr-only">{t('settings.tab.alerts')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('tokens.name')}</th>
-            <th scope="col">{t('alerts.type')}</th>
-            <th scope="col">{t('alerts.target')}</th>
-            <th scope="col">{t('alerts.rules')}</th>
-            <th scope="col">{t('alerts.digest')}</th>
-            <th scope="col">{t('alerts.test')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {q.data.items.map((c) => (
-            <tr key={c.name}>
-              <td>{c.name}</td>
-              <td>{c.type}</td>
-              <td>{c.target}</td>
-              <td>{c.rules.join(', ') || '—'}</td>
-              <td>{c.digest ? '✓' : '—'}</td>
-              <td>
-                {can('analyst') ? (
-                  <button type="button" onClick={() => void test(c.name)}>
-                    {t('alerts.sendTest')}
-                  </button>
-                ) : null}{' '}
-                <span role="status">{result[c.name] ?? ''}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      {q.data.items.length ? (
+        <div className="table-wrap">
+          <table data-testid="alert-channels">
+            <caption className="sr-only">{t('settings.tab.alerts')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('tokens.name')}</th>
+                <th scope="col">{t('alerts.type')}</th>
+                <th scope="col">{t('alerts.target')}</th>
+                <th scope="col">{t('alerts.source')}</th>
+                <th scope="col">{t('alerts.secrets')}</th>
+                <th scope="col">{t('alerts.rules')}</th>
+                <th scope="col">{t('alerts.digest')}</th>
+                <th scope="col">{t('alerts.test')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.items.map((c) => (
+                <tr key={c.name}>
+                  <td className="nowrap">{c.name}</td>
+                  <td className="nowrap">{t(`alerts.type.${c.type}` as MessageKey)}</td>
+                  <td>{c.target}</td>
+                  <td>{c.source === 'database' ? t('alerts.sourceDatabase') : <span className="muted">{t('alerts.sourceConfig')}</span>}</td>
+                  <td>{c.source === 'database' ? (c.secretsSet?.length ? c.secretsSet.map((f) => t('alerts.secretSet', { field: f })).join(', ') : '—') : <span className="muted">vigie.yaml</span>}</td>
+                  <td>{c.rules.join(', ') || '—'}</td>
+                  <td>{c.digest ? <span aria-label={t('common.yes')}>✓</span> : '—'}</td>
+                  <td>
+                    {can('analyst') ? (
+                      <button type="button" onClick={() => void test(c.name)} aria-label={t('alerts.sendTestTo', { name: c.name })}>
+                        {t('alerts.sendTest')}
+                      </button>
+                    ) : null}{' '}
+                    <span role="status" data-testid={`test-result-${c.name}`} className={result[c.name] ? (result[c.name]!.ok ? 'ok' : 'failed') : undefined}>
+                      {result[c.name]?.text ?? ''}
+                    </span>
+                  </td>
+                  <td>
+                    {admin && c.source === 'database' ? (
+                      <>
+                        <button type="button" onClick={() => setEditing(c)} aria-label={t('alerts.editNamed', { name: c.name })}>
+                          {t('alerts.edit')}
+                        </button>{' '}
+                        <button type="button" onClick={() => remove(c)} aria-label={t('alerts.deleteNamed', { name: c.name })}>
+                          {t('alerts.delete')}
+                        </button>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">{t('alerts.noneYet')}</p>
+      )}
+      {error ? <ErrorBox error={error} /> : null}
+      {admin ? (
+        <>
+          <h2>{editing ? t('alerts.editNamed', { name: editing.name }) : t('alerts.add')}</h2>
+          <p className="muted">{t('alerts.secretsNote')}</p>
+          <ChannelForm key={editing?.name ?? 'new'} editing={editing} ruleIds={q.data.ruleIds} done={() => setEditing(null)} />
+        </>
+      ) : null}
+    </>
   );
 }
 

@@ -1,0 +1,257 @@
+/**
+ * Web UI benchmark at fleet scale: 10,000 assets and 5,000,000 installed-software rows (plus findings) bulk-loaded
+ * straight into SQLite, then the real server and Debian's Chromium:
+ * - time until the dashboard and the assets list show their content (median of several cold page loads);
+ * - p95 of GET /api/v1/assets over varied filters, sorts and cursor pages (the table's traffic);
+ * - each dashboard API call alone, to name the slow one if the page is slow.
+ * Baseline, same run: a page whose API answer is trivial (Settings → Preferences): the cost of the shell itself.
+ * Goals: page content < 1 s, assets API p95 < 100 ms.
+ *
+ *   npm run bench -- ui [--assets 10000] [--software 5000000] [--findings 100000] [--loads 7] [--requests 300] [--keep <dir>]
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { configSchema } from '../server/config/schema.js';
+import { sqliteBulkInsert } from '../server/db/bulk-insert.js';
+import { openDatabase, type Db } from '../server/db/index.js';
+import { migrateToLatest } from '../server/db/migrate.js';
+import { createUser } from '../server/db/repositories/users.js';
+import { buildApp } from '../server/http/app.js';
+
+const { values: args } = parseArgs({
+  options: {
+    assets: { type: 'string', default: '10000' },
+    software: { type: 'string', default: '5000000' },
+    findings: { type: 'string', default: '100000' },
+    loads: { type: 'string', default: '7' },
+    requests: { type: 'string', default: '300' },
+    keep: { type: 'string' },
+  },
+});
+const N_ASSETS = Number(args.assets);
+const N_SOFTWARE = Number(args.software);
+const N_FINDINGS = Number(args.findings);
+const LOADS = Number(args.loads);
+const REQUESTS = Number(args.requests);
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) throw new Error(`expected Chromium at ${CHROMIUM} (apt-get install chromium), found none`);
+
+const OSES = ['Debian GNU/Linux 12', 'Ubuntu 24.04 LTS', 'Microsoft Windows 11 Pro', 'Microsoft Windows Server 2022', 'Red Hat Enterprise Linux 9.4', 'macOS 15'];
+const KINDS = ['computer', 'computer', 'computer', 'server', 'network', 'printer'];
+const SEVERITIES = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'low'];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const median = (xs: number[]) => pct(xs, 50);
+const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+
+/** Runs `fn` in one SQLite transaction with a per-row prepared insert (server/db/bulk-insert.ts). */
+async function bulk(db: Db, fn: (insert: (table: string, rows: Record<string, unknown>[]) => void) => void): Promise<void> {
+  const sqlite = db.sqlite!;
+  const ins = sqliteBulkInsert(sqlite);
+  sqlite.exec('begin');
+  try {
+    fn((table, rows) => void ins(db.kysely, table, rows));
+    sqlite.exec('commit');
+  } catch (e) {
+    sqlite.exec('rollback');
+    throw e;
+  }
+}
+
+async function seedAssets(db: Db): Promise<void> {
+  const now = Date.now();
+  await bulk(db, (insert) => {
+    const rows = [];
+    for (let i = 0; i < N_ASSETS; i++) {
+      const seen = new Date(now - (i % 40) * 86_400_000 - (i % 1440) * 60_000).toISOString();
+      rows.push({
+        device_id: `host-${String(i).padStart(6, '0')}-2026-11-29-10-00-00`, hostname: `host-${String(i).padStart(6, '0')}`, kind: KINDS[i % KINDS.length]!,
+        source_format: 'ocs-xml', os_name: OSES[i % OSES.length]!, os_full_name: OSES[i % OSES.length]!, ip_address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        macs: '[]', status: i % 97 === 0 ? 'blocked' : 'active', tag: i % 5 === 0 ? `SITE-${i % 13}` : null, software_count: Math.floor(N_SOFTWARE / N_ASSETS),
+        first_seen_at: new Date(now - 90 * 86_400_000).toISOString(), last_seen_at: seen, last_inventory_at: seen, updated_at: seen,
+      });
+    }
+    insert('assets', rows);
+  });
+}
+
+/**
+ * The installed software: N_SOFTWARE rows over the fleet, drawn from a catalogue of distinct (name, version)
+ * entries so that most machines share most packages, as real fleets do. Kept in one function because the
+ * storage of asset_software may change (ingest speed): it writes whichever layout the migrations created —
+ * software_catalog + asset_software_items (asset_software is then a view), or the plain asset_software table.
+ */
+async function seedSoftware(db: Db): Promise<void> {
+  const perAsset = Math.floor(N_SOFTWARE / N_ASSETS);
+  const CATALOGUE = Math.max(perAsset * 4, 2000);
+  const names = Array.from({ length: CATALOGUE }, (_, i) => ({ name: `pkg-${(i % (CATALOGUE / 2)).toString(36).padStart(4, '0')}`, version: `${1 + (i % 7)}.${i % 13}.${i % 5}` }));
+  const normalised = Boolean(await db.kysely.selectFrom('sqlite_master' as never).select('name' as never).where('name' as never, '=', 'asset_software_items' as never).executeTakeFirst());
+  await bulk(db, (insert) => {
+    if (normalised) {
+      insert('software_catalog', names.map((n, i) => ({ id: i + 1, key_hash: `bench-${i}`, name: n.name, version: n.version, publisher: 'Bench', arch: 'amd64', origin: 'deb', extra: '{}' })));
+    }
+    let batch: Record<string, unknown>[] = [];
+    for (let a = 1; a <= N_ASSETS; a++) {
+      // Asset a has the catalogue slice starting at a stride offset: distinct per asset, overlapping between assets.
+      const start = (a * 37) % (CATALOGUE - perAsset);
+      for (let j = 0; j < perAsset; j++) {
+        const c = start + j;
+        batch.push(normalised ? { asset_id: a, software_id: c + 1, install_date: null } : { asset_id: a, name: names[c]!.name, version: names[c]!.version, publisher: 'Bench', arch: 'amd64', origin: 'deb', extra: '{}' });
+      }
+      if (batch.length >= 50_000) {
+        insert(normalised ? 'asset_software_items' : 'asset_software', batch);
+        batch = [];
+      }
+    }
+    insert(normalised ? 'asset_software_items' : 'asset_software', batch);
+  });
+  console.log(`software layout: ${normalised ? `software_catalog (${CATALOGUE}) + asset_software_items` : 'asset_software table'}`);
+}
+
+async function seedFindings(db: Db): Promise<void> {
+  const now = new Date().toISOString();
+  const VULNS = 2000;
+  await bulk(db, (insert) => {
+    insert('vulnerabilities', Array.from({ length: VULNS }, (_, i) => ({
+      id: `CVE-2026-${String(10000 + i)}`, title: `bench vulnerability ${i}`, description: null, published_at: now, modified_at: now, severity: SEVERITIES[i % SEVERITIES.length]!,
+      cvss_score: 9.8 - (i % 60) / 10, cvss_vector: null, epss: (i % 100) / 100, epss_percentile: null, kev: i % 40 === 0 ? 1 : 0, kev_due_date: null, withdrawn: 0, data: '{}', updated_at: now,
+    })));
+    const rows = [];
+    for (let f = 0; f < N_FINDINGS; f++) {
+      // (asset, CVE, software) is unique: the k-th finding of an asset is on its k-th package.
+      const asset = 1 + (f % N_ASSETS);
+      const nth = Math.floor(f / N_ASSETS);
+      rows.push({
+        asset_id: asset, vulnerability_id: `CVE-2026-${String(10000 + ((nth * 31 + asset * 7) % VULNS))}`, software_name: `pkg-${nth}`, software_version: '1.0', software_origin: 'deb',
+        matcher: 'distro', confidence: 1, fixed_version: '1.1', status: f % 9 === 0 ? 'fixed' : 'open', first_seen_at: now, last_seen_at: now, resolved_at: null, evidence: '{}',
+      });
+    }
+    insert('findings', rows);
+  });
+}
+
+// --keep <dir>: the seeded database stays there (EXPLAIN QUERY PLAN, re-runs).
+const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'vigie-bench-ui-'));
+mkdirSync(dir, { recursive: true });
+if (args.keep) rmSync(join(dir, 'vigie.db'), { force: true });
+const url = `sqlite:${join(dir, 'vigie.db')}`;
+const db = openDatabase(url);
+await migrateToLatest(db);
+let t0 = performance.now();
+await seedAssets(db);
+console.log(`seeded ${N_ASSETS} assets in ${secs(t0)} s`);
+t0 = performance.now();
+await seedSoftware(db);
+console.log(`seeded ${N_SOFTWARE} software rows in ${secs(t0)} s`);
+t0 = performance.now();
+await seedFindings(db);
+console.log(`seeded ${N_FINDINGS} findings in ${secs(t0)} s`);
+db.sqlite!.exec('analyze');
+
+const config = configSchema.parse({ db: { url }, server: { logLevel: 'silent' } });
+const app = await buildApp(config, { db, logger: false });
+const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
+await createUser(db.kysely, { username: 'bench', password: 'bench password 123', role: 'viewer' });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const login = async (ctx: BrowserContext) => {
+  const r = await ctx.request.post(`${base}/api/v1/auth/login`, { data: { username: 'bench', password: 'bench password 123' } });
+  if (!r.ok()) throw new Error(`login: HTTP ${r.status()}`);
+};
+
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
+  await login(ctx);
+  const cookie = (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+  // Each dashboard call alone (server time as the browser's fetch sees it), to name the slow one.
+  console.log('\ndashboard API calls (median of 5, ms):');
+  for (const path of ['/stats', '/stats/findings?top=10', '/stats/trends?days=30', '/kb/sources', '/auth/me']) {
+    const ts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      const r = await fetch(`${base}/api/v1${path}`, { headers: { cookie } });
+      await r.arrayBuffer();
+      ts.push(performance.now() - s);
+    }
+    console.log(`  ${path.padEnd(26)} ${median(ts).toFixed(1).padStart(8)}`);
+  }
+
+  // Page loads: a fresh tab each time (the bundle comes from the HTTP cache, the data from the server).
+  const pages: [string, string, string[]][] = [
+    ['baseline: preferences', '/settings?tab=preferences', ['#pref-lang']],
+    ['dashboard: figures', '/', ['[data-testid=assets-total] .figure-value', '[data-testid=findings-critical] .figure-value', '[data-testid=top-assets] tbody tr']],
+    ['dashboard: with charts', '/', ['[data-testid=assets-total] .figure-value', '[data-testid=findings-critical] .figure-value', '[data-testid=top-assets] tbody tr', '.chart svg']],
+    ['assets list', '/assets', ['[data-testid=assets-table] tbody tr']],
+  ];
+  const warm = await ctx.newPage();
+  await warm.goto(`${base}/`);
+  await warm.waitForLoadState('networkidle');
+  await warm.close();
+  console.log(`\npage content (median of ${LOADS} loads, ms):`);
+  let baseline = 0;
+  for (const [label, path, selectors] of pages) {
+    const ts: number[] = [];
+    const shell: number[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const page = await ctx.newPage();
+      const s = performance.now();
+      await page.goto(`${base}${path}`);
+      for (const sel of selectors) await page.locator(sel).first().waitFor({ timeout: 60_000 });
+      ts.push(performance.now() - s);
+      // Where the time went: document, then the shell (bundle parsed and run), then the data.
+      const nav = JSON.parse(await page.evaluate('JSON.stringify(performance.getEntriesByType("navigation")[0])')) as { responseEnd: number; domContentLoadedEventEnd: number };
+      shell.push(nav.domContentLoadedEventEnd);
+      await page.close();
+    }
+    const m = median(ts);
+    if (!baseline) baseline = m;
+    console.log(`  ${label.padEnd(24)} ${m.toFixed(0).padStart(6)}  (min ${Math.min(...ts).toFixed(0)}, max ${Math.max(...ts).toFixed(0)}, DOM ready ${median(shell).toFixed(0)}, ×${(m / baseline).toFixed(1)} baseline)${label.startsWith('baseline') ? '' : m < 1000 ? '  goal < 1 s: met' : '  goal < 1 s: MISSED'}`);
+  }
+
+  // The assets API under the table's traffic: filters, sorts, and pages reached by cursor.
+  const variants: Record<string, string>[] = [
+    {}, { sort: '-hostname' }, { sort: 'lastSeen' }, { sort: '-lastSeen' }, { sort: '-id' }, { name: 'host-00' }, { name: '123' }, { os: 'windows' }, { os: 'debian', sort: '-lastSeen' },
+    { kind: 'server' }, { kind: 'network', sort: '-lastSeen' }, { status: 'stale' }, { status: 'active', sort: '-lastSeen' }, { status: 'blocked' }, { tag: 'SITE-3' },
+    { seenSince: new Date(Date.now() - 86_400_000).toISOString() }, { seenSince: new Date(Date.now() - 7 * 86_400_000).toISOString(), sort: '-lastSeen' }, { limit: '200' },
+  ];
+  const cursors = new Map<number, string[]>();
+  for (const [v, q] of variants.entries()) {
+    // Up to 5 pages deep per variant, as a user paging through the table.
+    const list: string[] = [];
+    let c: string | null = null;
+    for (let p = 0; p < 5; p++) {
+      const r: { nextCursor: string | null } = await (await fetch(`${base}/api/v1/assets?${new URLSearchParams({ limit: '50', ...q, ...(c ? { cursor: c } : {}) })}`, { headers: { cookie } })).json() as { nextCursor: string | null };
+      c = r.nextCursor;
+      if (!c) break;
+      list.push(c);
+    }
+    cursors.set(v, list);
+  }
+  const times: number[] = [];
+  const perVariant = new Map<number, number[]>();
+  for (let i = 0; i < REQUESTS; i++) {
+    const v = i % variants.length;
+    const pages = cursors.get(v)!;
+    const cursor = i % 3 === 0 || !pages.length ? undefined : pages[i % pages.length];
+    const params = new URLSearchParams({ limit: '50', ...variants[v], ...(cursor ? { cursor } : {}) });
+    const s = performance.now();
+    const r = await fetch(`${base}/api/v1/assets?${params}`, { headers: { cookie } });
+    await r.arrayBuffer();
+    const ms = performance.now() - s;
+    if (r.status !== 200) throw new Error(`GET /assets?${params}: HTTP ${r.status}`);
+    times.push(ms);
+    (perVariant.get(v) ?? perVariant.set(v, []).get(v)!).push(ms);
+  }
+  const p95 = pct(times, 95);
+  console.log(`\nGET /api/v1/assets: ${REQUESTS} requests over ${variants.length} filter/sort variants and cursor pages: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms${p95 < 100 ? '  goal < 100 ms: met' : '  goal < 100 ms: MISSED'}`);
+  const slow = [...perVariant.entries()].map(([v, ts]) => [JSON.stringify(variants[v]), pct(ts, 95)] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  console.log(`  slowest variants (p95 ms): ${slow.map(([q, ms]) => `${q} ${ms.toFixed(1)}`).join(' · ')}`);
+  await ctx.close();
+} finally {
+  await browser.close();
+  await app.close();
+  await db.close();
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,185 @@
+/**
+ * Software rows of assets: the fleet-wide catalogue (software_catalog, one row per distinct entry) and the
+ * per-asset rows (asset_software_items: asset, entry, install date). See migration 202611291500.
+ *
+ * Catalogue entries are immutable and never deleted by ingest, so a key → id pair read from committed data stays
+ * true: it is cached in memory, and a typical inventory resolves its ~900 entries without a query. Pairs created
+ * inside a write transaction are remembered only after the commit (a rolled-back savepoint must leave no trace).
+ * Writes inside the transaction use prepared better-sqlite3 statements on SQLite (Kysely compiles every query
+ * anew) and one unnest() statement per table on PostgreSQL.
+ */
+import type SQLite from 'better-sqlite3';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Software } from '../../../common/inventory/model.js';
+import type { StoredSoftware } from '../../inventory/diff.js';
+import type { Db } from '../index.js';
+import type { Database } from '../types.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
+export const SOFTWARE_ID_LIMIT = 2 ** 26;
+
+const LOOKUP_CHUNK = 500;
+
+export interface NewItem {
+  /** Catalogue key hash (prepare.ts). */
+  key: string;
+  software: Software;
+  /** Catalogue id when known before the transaction; null = find or create it. */
+  softwareId: number | null;
+}
+
+export interface ItemWrites {
+  assetId: number;
+  deleteIds: number[];
+  insert: NewItem[];
+  dates: { softwareId: number; installDate: string | null }[];
+}
+
+interface SqliteStatements {
+  findKey: SQLite.Statement<[string], number>;
+  addEntry: SQLite.Statement<unknown[]>;
+  insertItem: SQLite.Statement<[number, number, string | null]>;
+  deleteItem: SQLite.Statement<[number, number]>;
+  setDate: SQLite.Statement<[string | null, number, number]>;
+}
+
+export class SoftwareStore {
+  private ids = new Map<string, number>();
+  private stmts: SqliteStatements | null = null;
+
+  /** @param maxCached entries kept in memory (a key is ~100–300 bytes); past it the cache starts over. */
+  constructor(
+    private readonly db: Db,
+    private readonly maxCached = 200_000,
+  ) {}
+
+  /** Catalogue id of each key, from memory or else one read of committed entries; null = not catalogued. */
+  async lookup(keys: readonly string[]): Promise<(number | null)[]> {
+    const out = keys.map((k) => this.ids.get(k) ?? null);
+    const missing = [...new Set(keys.filter((_, i) => out[i] === null))];
+    if (!missing.length) return out;
+    for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
+      const rows = await this.db.kysely.selectFrom('software_catalog').select(['id', 'key_hash']).where('key_hash', 'in', missing.slice(i, i + LOOKUP_CHUNK)).execute();
+      this.remember(rows.map((r) => [r.key_hash!, Number(r.id)]));
+    }
+    return keys.map((k) => this.ids.get(k) ?? null);
+  }
+
+  /** Pairs that are now committed. */
+  remember(pairs: Iterable<[string, number]>): void {
+    for (const [k, id] of pairs) {
+      if (this.ids.size >= this.maxCached) this.ids.clear();
+      this.ids.set(k, id);
+    }
+  }
+
+  /** The asset's rows (catalogue id and install date only: the diff matches by id). */
+  async loadItems(db: Q, assetId: number): Promise<StoredSoftware[]> {
+    // Aliased to the diff's field names: ~900 rows per update, not copied again.
+    return db.selectFrom('asset_software_items').select(['software_id as softwareId', 'install_date as installDate']).where('asset_id', '=', assetId).execute();
+  }
+
+  /** Fills `detail` of the rows whose id is not in `keep` (what the diff reports as removed or changed). */
+  async loadDetails(db: Q, rows: StoredSoftware[], keep: ReadonlySet<number | null>): Promise<void> {
+    const want = rows.filter((r) => !keep.has(r.softwareId));
+    for (let i = 0; i < want.length; i += LOOKUP_CHUNK) {
+      const part = want.slice(i, i + LOOKUP_CHUNK);
+      const found = await db.selectFrom('software_catalog').select(['id', 'name', 'version', 'arch']).where('id', 'in', part.map((r) => r.softwareId)).execute();
+      const byId = new Map(found.map((f) => [Number(f.id), { name: f.name, version: f.version, arch: f.arch }]));
+      for (const r of part) r.detail = byId.get(r.softwareId) ?? null;
+    }
+  }
+
+  /**
+   * Applies one asset's row changes inside the caller's transaction; returns the key → id pairs it resolved or
+   * created, for `remember` once committed.
+   */
+  async write(trx: Transaction<Database>, w: ItemWrites): Promise<[string, number][]> {
+    if (!w.deleteIds.length && !w.insert.length && !w.dates.length) return [];
+    return this.db.dialect === 'sqlite' ? this.writeSqlite(w) : this.writePostgres(trx, w);
+  }
+
+  private statements(): SqliteStatements {
+    if (this.stmts) return this.stmts;
+    const s = this.db.sqlite!;
+    this.stmts = {
+      findKey: s.prepare<[string], number>('select id from software_catalog where key_hash = ?').pluck(),
+      addEntry: s.prepare(
+        'insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertItem: s.prepare('insert into asset_software_items (asset_id, software_id, install_date) values (?, ?, ?)'),
+      deleteItem: s.prepare('delete from asset_software_items where asset_id = ? and software_id = ?'),
+      setDate: s.prepare('update asset_software_items set install_date = ? where asset_id = ? and software_id = ?'),
+    };
+    return this.stmts;
+  }
+
+  // better-sqlite3 is synchronous and the transaction's connection is this same handle: plain statement runs.
+  private writeSqlite(w: ItemWrites): [string, number][] {
+    const st = this.statements();
+    const learned: [string, number][] = [];
+    const rows: [number, string | null][] = [];
+    for (const item of w.insert) {
+      let id = item.softwareId;
+      if (id === null) {
+        id = st.findKey.get(item.key) ?? null;
+        if (id === null) {
+          const s = item.software;
+          id = Number(st.addEntry.run(item.key, s.name, s.version, s.publisher, s.arch, s.origin, s.sourcePackage, s.sourceVersion, JSON.stringify(s.extra)).lastInsertRowid);
+          checkId(id);
+        }
+        learned.push([item.key, id]);
+      }
+      rows.push([id, item.software.installDate]);
+    }
+    for (const id of w.deleteIds) st.deleteItem.run(w.assetId, id);
+    rows.sort((a, b) => a[0] - b[0]); // ascending keys append to the asset's B-tree pages
+    for (const [id, date] of rows) st.insertItem.run(w.assetId, id, date);
+    for (const d of w.dates) st.setDate.run(d.installDate, w.assetId, d.softwareId);
+    return learned;
+  }
+
+  private async writePostgres(trx: Transaction<Database>, w: ItemWrites): Promise<[string, number][]> {
+    const learned: [string, number][] = [];
+    const unknown = w.insert.filter((i) => i.softwareId === null);
+    const resolved = new Map<string, number>();
+    if (unknown.length) {
+      const entries = [...new Map(unknown.map((i) => [i.key, i])).entries()];
+      const col = <T>(f: (s: Software) => T) => entries.map(([, i]) => f(i.software));
+      // Another node may be inserting the same entry: DO NOTHING waits for it, then the select finds its row.
+      await sql`insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
+        select * from unnest(${entries.map(([h]) => h)}::text[], ${col((s) => s.name)}::text[], ${col((s) => s.version)}::text[], ${col((s) => s.publisher)}::text[],
+          ${col((s) => s.arch)}::text[], ${col((s) => s.origin)}::text[], ${col((s) => s.sourcePackage)}::text[], ${col((s) => s.sourceVersion)}::text[],
+          ${col((s) => JSON.stringify(s.extra))}::text[])
+        on conflict (key_hash) do nothing`.execute(trx);
+      const found = await sql<{ id: number; key_hash: string }>`select id, key_hash from software_catalog where key_hash = any(${entries.map(([h]) => h)}::text[])`.execute(trx);
+      for (const r of found.rows) {
+        const id = Number(r.id);
+        checkId(id);
+        resolved.set(r.key_hash, id);
+        learned.push([r.key_hash, id]);
+      }
+    }
+    if (w.deleteIds.length) {
+      await sql`delete from asset_software_items where asset_id = ${w.assetId} and software_id = any(${w.deleteIds}::bigint[])`.execute(trx);
+    }
+    if (w.insert.length) {
+      const ids = w.insert.map((i) => i.softwareId ?? resolved.get(i.key)!);
+      const dates = w.insert.map((i) => i.software.installDate);
+      await sql`insert into asset_software_items (asset_id, software_id, install_date) select ${w.assetId}::bigint, * from unnest(${ids}::bigint[], ${dates}::text[])`.execute(trx);
+    }
+    if (w.dates.length) {
+      await sql`update asset_software_items i set install_date = u.d from unnest(${w.dates.map((d) => d.softwareId)}::bigint[], ${w.dates.map((d) => d.installDate)}::text[]) as u(id, d)
+        where i.asset_id = ${w.assetId} and i.software_id = u.id`.execute(trx);
+    }
+    return learned;
+  }
+}
+
+function checkId(id: number): void {
+  if (id >= SOFTWARE_ID_LIMIT) {
+    throw new Error(`software catalogue: expected entry ids below 2^26 (asset_software ids are derived from them), found ${id}`);
+  }
+}
