@@ -4,7 +4,8 @@ import type { Db } from './index.js';
 import { migrationProvider } from './migrations/index.js';
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider });
+  // Unordered: parallel branches add migrations with earlier timestamps than ones a database already ran.
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

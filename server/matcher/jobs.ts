@@ -6,11 +6,14 @@
 import type { Db } from '../db/index.js';
 import type { JobHandler, Schedule } from '../jobs/runner.js';
 import { runMatch } from './run.js';
+import { MatchSession } from './session.js';
 
 export const JOB_REMATCH = 'match.rematch';
 const EVERY_SECONDS = 300;
 
 export function matchJobs(db: Db): { schedules: Schedule[]; handlers: JobHandler[] } {
+  // Kept across slots: a changed inventory only resolves its new rows; the session restarts itself after a KB change.
+  const session = new MatchSession(db);
   return {
     schedules: [{ job: JOB_REMATCH, everySeconds: EVERY_SECONDS, catchUpSeconds: EVERY_SECONDS }],
     handlers: [
@@ -27,11 +30,11 @@ export function matchJobs(db: Db): { schedules: Schedule[]; handlers: JobHandler
             .limit(1)
             .executeTakeFirst();
           if (kbChanged) {
-            await runMatch(db);
+            await runMatch(db, { session });
             return;
           }
           const changed = await db.kysely.selectFrom('assets').select('id').where('last_inventory_at', '>=', since).where('status', '!=', 'merged').execute();
-          if (changed.length) await runMatch(db, { assetIds: changed.map((a) => a.id) });
+          if (changed.length) await runMatch(db, { assetIds: changed.map((a) => a.id), session });
         },
       },
     ],

@@ -262,7 +262,7 @@ for (const dialect of testDialects()) {
           assert.equal(deliveries.items[0]!.channel, 'hook');
           const preview = await call('GET', '/alerts/digest/preview?format=html&lang=fr');
           assert.match(preview.body, /<html lang="fr">/);
-          assert.match(preview.body, /Battement de cœur/);
+          assert.match(preview.body, /battement de cœur/i); // "heartbeat" line: capitalised or not depending on what is new
           const json = (await call('GET', '/alerts/digest/preview')).json() as { fleet: { total: number } };
           assert.equal(json.fleet.total, 206);
         } finally {

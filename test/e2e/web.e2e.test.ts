@@ -143,7 +143,7 @@ describe('web UI in Chromium', { skip }, () => {
     await total.waitFor();
     assert.equal(await total.innerText(), String(stats.assets.total));
     assert.equal(await page.getByTestId('assets-active').locator('.figure-value').innerText(), String(stats.assets.active));
-    const critical = (await s.api<{ items: unknown[] }>('/findings?status=open&severity=critical&limit=500')).body.items.length;
+    const critical = (await s.api<{ items: unknown[] }>('/findings?status=open&triage=untriaged&severity=critical&limit=500')).body.items.length;
     await page.getByTestId('findings-critical').locator('.figure-value').filter({ hasText: /^\d/ }).waitFor();
     assert.equal(await page.getByTestId('findings-critical').locator('.figure-value').innerText(), String(critical));
     assert.equal(critical, 1);
@@ -160,7 +160,7 @@ describe('web UI in Chromium', { skip }, () => {
     // Every figure links to its filtered list: critical findings → the list with the same filter.
     await page.goto(`${base}/`);
     await page.getByTestId('findings-critical').click();
-    await page.waitForURL(/\/vulnerabilities\?status=open&severity=critical/);
+    await page.waitForURL(/\/vulnerabilities\?status=open&triage=untriaged&severity=critical/);
     await page.getByTestId('findings-table').getByRole('link', { name: 'CVE-2099-0001' }).waitFor();
     await page.goto(`${base}/`);
     await page.getByTestId('inventories-24h').click();

@@ -1,6 +1,6 @@
 /**
  * Dashboard figures over open findings: counts by severity and KEV (the same filters as GET /findings, so a
- * figure equals the length of the list it links to) and the assets with the most open findings by severity.
+ * figure equals the length of the list it links to, untriaged only) and the assets with the most open findings by severity.
  * Shaped for fleet scale (bench/ui.bench.ts): findings are grouped first, from the covering indexes of migration
  * 202611291610, and only the groups are joined (vulnerabilities per CVE, assets per asset).
  */
@@ -12,7 +12,7 @@ const n = (v: unknown) => Number(v ?? 0);
 
 export async function openFindingStats(db: DB, top: number) {
   // Open findings per CVE (index-only), then one lookup per CVE instead of one per finding.
-  const perCve = db.selectFrom('findings').select(['vulnerability_id', sql<number>`count(*)`.as('n')]).where('status', '=', 'open').groupBy('vulnerability_id').as('c');
+  const perCve = db.selectFrom('findings').select(['vulnerability_id', sql<number>`count(*)`.as('n')]).where('status', '=', 'open').where('triage_id', 'is', null).groupBy('vulnerability_id').as('c');
   const bySeverity = await db
     .selectFrom(perCve)
     .innerJoin('vulnerabilities as v', 'v.id', 'c.vulnerability_id')
@@ -25,6 +25,7 @@ export async function openFindingStats(db: DB, top: number) {
     .selectFrom('findings as f')
     .innerJoin('vulnerabilities as v', 'v.id', 'f.vulnerability_id')
     .where('f.status', '=', 'open')
+    .where('f.triage_id', 'is', null) // triaged findings are decided, not to do
     .select([
       'f.asset_id', count('critical').as('critical'), count('high').as('high'), count('medium').as('medium'), count('low').as('low'),
       sql<number>`sum(case when v.kev = 1 then 1 else 0 end)`.as('kev'), sql<number>`count(*)`.as('total'),

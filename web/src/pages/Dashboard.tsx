@@ -104,9 +104,9 @@ function FindingsSummary() {
     <>
       <div className="figures">
         {SEVERITIES.map((s) => (
-          <Figure key={s} label={t(`severity.${s}` as MessageKey)} value={fmtNumber(f.open[s])} to={`/vulnerabilities${qs({ status: 'open', severity: s })}`} testId={`findings-${s}`} extra={`sev-figure sev-${s}`} />
+          <Figure key={s} label={t(`severity.${s}` as MessageKey)} value={fmtNumber(f.open[s])} to={`/vulnerabilities${qs({ status: 'open', triage: 'untriaged', severity: s })}`} testId={`findings-${s}`} extra={`sev-figure sev-${s}`} />
         ))}
-        <Figure label={t('dashboard.kev')} value={fmtNumber(f.kev)} to={`/vulnerabilities${qs({ status: 'open', kev: 'true' })}`} testId="findings-kev" />
+        <Figure label={t('dashboard.kev')} value={fmtNumber(f.kev)} to={`/vulnerabilities${qs({ status: 'open', triage: 'untriaged', kev: 'true' })}`} testId="findings-kev" />
       </div>
       <div className="card">
         <h2>{t('dashboard.topAssets')}</h2>
