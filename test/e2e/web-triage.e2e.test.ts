@@ -11,14 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchTestBrowser } from '../helpers/browser.js';
 import type { Finding } from '../../common/api/findings.js';
 import { createUser } from '../../server/db/repositories/users.js';
 import { WEB_DIST } from '../../server/http/web.js';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { skipUnless } from '../helpers/components.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'e2e password long enough';
 const CVE = 'CVE-2099-4242';
 const IMG = '<img src=x onerror=alert(1)>';
@@ -68,21 +68,7 @@ describe('triage in the web UI', { skip }, () => {
     }
     const addr = await s.app.listen({ host: '127.0.0.1', port: 0 });
     base = addr.replace('localhost', '127.0.0.1');
-    profile = mkdtempSync(join(tmpdir(), 'vigie-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 900 },
-      locale: 'en-US',
-      timezoneId: 'Europe/Paris',
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ ctx, page, profile } = await launchTestBrowser(dialogs, pageErrors));
   });
 
   after(async () => {

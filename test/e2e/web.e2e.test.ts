@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, launchTestBrowser } from '../helpers/browser.js';
 import { createUser } from '../../server/db/repositories/users.js';
 import { VERSION } from '../../server/http/app.js';
 import { WEB_DIST } from '../../server/http/web.js';
@@ -28,7 +29,6 @@ import { startTestServer, type TestServer } from '../helpers/app.js';
 import { hasShared, SHARED, skipUnless } from '../helpers/components.js';
 import { startSmtp, type SmtpReceiver } from '../helpers/receivers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'e2e password long enough';
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
@@ -103,21 +103,7 @@ describe('web UI in Chromium', { skip }, () => {
       fixed_version: '1.1', status: 'open', first_seen_at: now, last_seen_at: now, resolved_at: null,
       evidence: JSON.stringify({ inventory: { name: IMG, version: '1.0' }, identity: { cpe: 'cpe:2.3:a:evil:img:*:*:*:*:*:*:*:*' }, range: { versionEndExcluding: '1.1' }, verdict: 'affected: 1.0 < 1.1' }),
     }).execute();
-    profile = mkdtempSync(join(tmpdir(), 'vigie-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1440, height: 900 },
-      locale: 'en-US',
-      timezoneId: 'Europe/Paris',
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ ctx, page, profile } = await launchTestBrowser(dialogs, pageErrors));
   });
 
   after(async () => {
