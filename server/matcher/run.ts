@@ -14,7 +14,7 @@ import { postgresBulkInsert, sqliteBulkInsert } from '../db/bulk-insert.js';
 import type { Db } from '../db/index.js';
 import {
   MATCH_BULK_TYPES, ensureVulnerabilities, hasSoftwareCatalogue, loadAssets, loadCatalogueEntries, loadMatchDigests, loadSoftware, loadSoftwareItems, loadStoredFindings,
-  vulnerabilityFacts, writeFindings, type FindingBatchWrites, type SoftwareFields, type VulnerabilityFacts,
+  vulnerabilityFacts, writeFindings, type FindingBatchWrites, type FindingRowWrite, type SoftwareFields, type VulnerabilityFacts,
 } from '../db/repositories/match.js';
 import { applyTriage } from '../triage/apply.js';
 import { assetFindings, diffFindings, rowEntry, type AssetFindings, type FreshFinding } from './pipeline.js';
@@ -49,19 +49,8 @@ export interface MatchRunStats {
   durationMs: number;
 }
 
-export interface MatchedFinding {
-  asset_id: number;
-  vulnerability_id: string;
-  software_name: string;
-  software_version: string | null;
-  software_origin: string | null;
-  matcher: string;
-  confidence: number;
-  fixed_version: string | null;
-  status: string;
-  /** Evidence JSON (types.ts Evidence). */
-  evidence: string;
-}
+/** A finding row as written, with its evidence JSON (types.ts Evidence) instead of the evidence's hash. */
+export type MatchedFinding = Omit<FindingRowWrite, 'evidence_hash'> & { evidence: string };
 
 /** extra JSON of a software row; a malformed one counts as empty (it was validated at ingest). */
 function extraOf(json: string | null): Record<string, unknown> {
