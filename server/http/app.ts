@@ -11,6 +11,7 @@ import { isVigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
 import type { Db } from '../db/index.js';
 import { Ingestor } from '../inventory/ingest.js';
+import { WalCheckpointer } from '../db/wal-checkpoint.js';
 import { ParsePool, defaultWorkerCount } from '../inventory/parse-pool.js';
 import { agentRoutes } from './agents/index.js';
 import { registerAuth } from './auth/index.js';
@@ -105,13 +106,21 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
     await triageRoutes(api, { ...ctx, version: VERSION });
     await dashboardRoutes(api, ctx);
     await alertRoutes(api, { config, db: deps.db });
-    await opsRoutes(api, { config, monitor: deps.flowMonitor ?? new FlowMonitor(config, app.log) });
+    await opsRoutes(api, { config, db: deps.db, monitor: deps.flowMonitor ?? new FlowMonitor(config, app.log) });
     await kbRoutes(api, { config, db: deps.db });
     await snmpRoutes(api, { config, db: deps.db, ingestor });
   }, { prefix: '/api/v1' });
 
   const parser = new ParsePool(config.agents.parseWorkers ?? defaultWorkerCount());
-  app.addHook('onClose', async () => parser.close());
+  // Committed catalogue entries reach the parse workers, which then send those entries as stubs (inventory/handoff.ts).
+  const unlearn = ingestor.onCatalogued((pairs) => parser.learn(pairs));
+  // SQLite: WAL checkpoints off the ingest commit path (db/wal-checkpoint.ts).
+  const checkpointer = WalCheckpointer.start(deps.db, 500, (message) => app.log.warn(message));
+  app.addHook('onClose', async () => {
+    unlearn();
+    await parser.close();
+    await checkpointer?.stop();
+  });
   await app.register(async (agents) => agentRoutes(agents, { config, db: deps.db, ingestor, metrics, parser }));
   // The web UI at / (GET; SPA fallback to index.html), beside the agents' POST endpoints.
   await webRoutes(app);

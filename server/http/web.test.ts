@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startTestServer, type TestServer } from '../../test/helpers/app.js';
 import { WEB_DIST } from './web.js';
 
@@ -34,6 +35,22 @@ describe('web UI serving', { skip: existsSync(WEB_DIST + 'index.html') ? false :
     assert.equal((api.json() as { error: { code: string } }).error.code, 'API_NOT_FOUND');
     const plain = await s.app.inject({ method: 'GET', url: '/missing.png', headers: { accept: 'image/png' } });
     assert.equal(plain.statusCode, 404);
+  });
+
+  test('assets go brotli- or gzip-compressed to browsers that accept it, plain to others', async () => {
+    const html = (await s.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).body;
+    const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const plain = await s.app.inject({ method: 'GET', url: js });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    for (const [accept, encoding, decode] of [['gzip, deflate, br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync]] as const) {
+      const res = await s.app.inject({ method: 'GET', url: js, headers: { 'accept-encoding': accept } });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['content-encoding'], encoding);
+      assert.match(res.headers['content-type'] as string, /javascript/);
+      assert.match(res.headers['cache-control'] as string, /immutable/);
+      assert.match(res.headers.vary as string, /accept-encoding/i);
+      assert.equal(decode(res.rawPayload).toString(), plain.body);
+    }
   });
 
   test('POST / is still the agent endpoint', async () => {

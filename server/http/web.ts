@@ -1,9 +1,10 @@
 /**
  * The web UI: web/dist (built by `npm run build:web`) served at / with @fastify/static. GET requests for
  * unknown paths that accept text/html get index.html (client-side routes such as /assets/12); the agent
- * endpoints keep POST /, /ocsinventory, /glpi. Hashed files under /assets/ are cached for a year; index.html
- * is never cached. HTML gets a strict Content-Security-Policy (no inline script), so even a rendering mistake
- * cannot run a script that came from an inventory.
+ * endpoints keep POST /, /ocsinventory, /glpi. Hashed files under /assets/ are cached for a year and sent
+ * brotli- or gzip-compressed when the browser accepts it (precompressed at build); index.html is never cached.
+ * HTML gets a strict Content-Security-Policy (no inline script), so even a rendering mistake cannot run a script
+ * that came from an inventory.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,11 @@ export async function webRoutes(app: FastifyInstance, root = WEB_DIST): Promise<
       wildcard: true,
       index: ['index.html'],
       cacheControl: false, // set below, per file
-      setHeaders(res, path) {
+      // The build writes .br and .gz beside each asset (web/vite.config.ts): sent to browsers that accept them.
+      preCompressed: true,
+      setHeaders(res, sent) {
+        const path = sent.replace(/\.(br|gz)$/, '');
+        if (/\.(js|css|svg)$/.test(path)) res.setHeader('vary', 'accept-encoding');
         if (/\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.(js|css|svg|woff2?)$/.test(path)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
         else res.setHeader('cache-control', 'no-cache');
         if (path.endsWith('.html')) res.setHeader('content-security-policy', CSP);

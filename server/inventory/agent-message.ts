@@ -9,7 +9,8 @@ import { decodeBody, type BodyEncoding } from './decode.js';
 import { inventoryFromGlpiMessage, parseGlpiMessage } from './formats/glpi-json.js';
 import { inventoryFromMessage, parseOcsMessage } from './formats/ocs-xml.js';
 import type { ParseLimits } from './formats/types.js';
-import { prepareInventory, type PreparedInventory } from './prepare.js';
+import type { XmlReuse } from './formats/xml.js';
+import { prepareInventory, type KnownCatalogue, type PreparedInventory } from './prepare.js';
 
 export interface ReadContext {
   limits: ParseLimits;
@@ -49,7 +50,16 @@ export function deserializeError(s: SerializedError): VigieError {
 
 const INVENTORY_QUERIES = new Set(['INVENTORY', 'NETINVENTORY']);
 
-export function readAgentMessage(body: Buffer, ctx: ReadContext): AgentMessage {
+/** What a parse worker keeps from one message to the next (parse-worker.ts). */
+export interface WorkerCaches {
+  /** Committed catalogue ids by key (prepare.ts): known entries skip their key hash and cross as stubs. */
+  known: KnownCatalogue;
+  /** SOFTWARES subtrees by their XML text (formats/xml.ts): a package seen before is not read again. */
+  reuse: XmlReuse;
+}
+
+export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: WorkerCaches): AgentMessage {
+  const known = caches?.known;
   const decoded = decodeBody(body, ctx.maxInflatedBytes);
   const base = { encoding: decoded.encoding, inflatedBytes: decoded.inflatedBytes, inventory: null, inventoryError: null };
   const parseCtx = { limits: ctx.limits, userAgent: ctx.userAgent, agentId: ctx.agentId };
@@ -59,19 +69,19 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext): AgentMessage {
     if (INVENTORY_QUERIES.has(out.query)) {
       try {
         out.inventory = inventoryFromGlpiMessage(msg, parseCtx);
-        out.prepared = prepareInventory(out.inventory);
+        out.prepared = prepareInventory(out.inventory, known);
       } catch (e) {
         out.inventoryError = serializeError(e);
       }
     }
     return out;
   }
-  const msg = parseOcsMessage(decoded.text, ctx.limits);
+  const msg = parseOcsMessage(decoded.text, ctx.limits, caches?.reuse);
   const out: AgentMessage = { ...base, protocol: 'ocs', query: msg.query, deviceId: msg.deviceId };
   if (msg.query === 'INVENTORY') {
     try {
       out.inventory = inventoryFromMessage(msg, parseCtx);
-      out.prepared = prepareInventory(out.inventory);
+      out.prepared = prepareInventory(out.inventory, known);
     } catch (e) {
       out.inventoryError = serializeError(e);
     }

@@ -59,6 +59,14 @@ export class Ingestor {
     this.software = new SoftwareStore(db);
   }
 
+  /**
+   * `fn` receives catalogue key hash → id pairs once committed (or read from committed data): the parse workers'
+   * cache (ParsePool.learn). Returns the unsubscribe function.
+   */
+  onCatalogued(fn: (pairs: [string, number][]) => void): () => void {
+    return this.software.onRemember(fn);
+  }
+
   /** @param prepared what the parse worker already computed for `inv` (prepare.ts); computed here otherwise. */
   async ingest(inv: Inventory, receipt: ReceiptDraft, prepared?: PreparedInventory): Promise<IngestResult> {
     const prep = prepared ?? prepareInventory(inv);
@@ -78,7 +86,7 @@ export class Ingestor {
     const found = await findAssetByIdentity(k, identity);
     const prev = found ? await loadState(k, found.id, this.software, prep.softwareHash) : null;
     // Catalogue ids are needed only when the software list is written (new asset, or its hash changed).
-    const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys) : [];
+    const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys, prep.softwareIds) : [];
     if (prev?.software) await this.software.loadDetails(k, prev.software, new Set(ids));
     const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;

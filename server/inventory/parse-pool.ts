@@ -5,8 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Inventory } from '../../common/inventory/model.js';
 import { deserializeError, readAgentMessage, type AgentMessage, type ReadContext, type SerializedError } from './agent-message.js';
+import { decodeMessage } from './handoff.js';
 
 const INLINE_BELOW_BYTES = 16 * 1024;
 
@@ -15,7 +15,8 @@ const INLINE_BELOW_BYTES = 16 * 1024;
 const WORKER_URL = new URL('./parse-worker.ts', import.meta.url).href;
 const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
 
-type Reply = { id: number; ok: true; msg: Omit<AgentMessage, 'inventory'> & { inventory: string | null } } | { id: number; ok: false; error: SerializedError };
+/** `msg`: handoff.ts encoding. */
+type Reply = { id: number; ok: true; msg: string } | { id: number; ok: false; error: SerializedError };
 
 interface Slot {
   worker: Worker;
@@ -43,7 +44,7 @@ export class ParsePool {
       if (!p) return;
       slot.pending.delete(r.id);
       if (slot.pending.size === 0) slot.worker.unref(); // an idle pool must not keep the process alive
-      if (r.ok) p.resolve({ ...r.msg, inventory: r.msg.inventory ? (JSON.parse(r.msg.inventory) as Inventory) : null });
+      if (r.ok) p.resolve(decodeMessage(r.msg));
       else p.reject(deserializeError(r.error));
     });
     const fail = (err: Error) => {
@@ -68,6 +69,15 @@ export class ParsePool {
       slot.worker.ref();
       slot.worker.postMessage({ id, body, ctx });
     });
+  }
+
+  /**
+   * Catalogue entries now committed (key hash → id): each worker then sends those entries as stubs (handoff.ts).
+   * Sent to every worker, in order with later requests, so a worker never uses a pair before it is committed.
+   */
+  learn(pairs: [string, number][]): void {
+    if (this.closed || this.size === 0 || !pairs.length) return;
+    for (const s of this.slots) s.worker.postMessage({ learn: pairs });
   }
 
   async close(): Promise<void> {

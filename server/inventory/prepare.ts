@@ -3,7 +3,7 @@
  * software list, and every JSON section serialised and hashed. Pure, so the parse worker does it next to parsing
  * (parse-worker.ts) and the main thread, which owns the database, only looks keys up and writes.
  */
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Inventory, Software } from '../../common/inventory/model.js';
 
 export interface PreparedSection {
@@ -18,12 +18,20 @@ export interface PreparedSection {
 export interface PreparedInventory {
   /**
    * One per `inventory.software` entry: the SHA-256 of its catalogue key (software_catalog.key_hash). Short on
-   * purpose: the main thread looks ~900 of them up in memory per inventory.
+   * purpose: the main thread looks ~900 of them up in memory per inventory. '' where `softwareIds` has the id
+   * (handoff.ts leaves those out).
    */
   softwareKeys: string[];
+  /**
+   * Catalogue ids already known (committed) when the inventory was prepared, one per entry, null = resolve by key.
+   * Set by a parse worker from its KnownCatalogue. Where an id is set, the entry in `inventory.software` may be a
+   * stub (parse-pool.ts): only name, version, arch, origin and installDate are real, which is all that the diff
+   * reads; the write uses the id and never the entry's other fields.
+   */
+  softwareIds?: (number | null)[];
   /** Indexes of entries that repeat an earlier one's name, arch and version (agents list some twice): not stored. */
   softwareRepeats: number[];
-  /** Hash of the software list as a whole (keys and install dates): unchanged → nothing of it is read or written. */
+  /** Hash of the software list as a whole (key hashes and install dates): unchanged → nothing of it is read or written. */
   softwareHash: string;
   sections: PreparedSection[];
 }
@@ -60,19 +68,72 @@ export function rowKey(s: Pick<Software, 'name' | 'arch' | 'version'>): string {
   return `${s.name}\u0000${s.arch ?? ''}\u0000${s.version ?? ''}`;
 }
 
-export function prepareInventory(inv: Inventory): PreparedInventory {
-  const softwareKeys = new Array<string>(inv.software.length);
+/**
+ * Catalogue ids a parse worker knows to be committed, by key hash: the main thread reports key hash → id pairs once
+ * committed (`learn`). A known entry crosses to the main thread as a stub (handoff.ts). Entries are never deleted
+ * from the catalogue by ingest, so a committed pair stays true. Bounded: past `max` pairs it starts over (the main
+ * thread's store has the pairs too).
+ */
+export class KnownCatalogue {
+  private ids = new Map<string, number>();
+  constructor(private readonly max = 200_000) {}
+
+  learn(pairs: Iterable<readonly [string, number]>): void {
+    for (const [h, id] of pairs) {
+      if (this.ids.size >= this.max) this.ids.clear();
+      this.ids.set(h, id);
+    }
+  }
+
+  idOf(keyHash: string): number | null {
+    return this.ids.get(keyHash) ?? null;
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+}
+
+/**
+ * Texts derived from one Software entry. A parse worker's XML reader reuses the records of packages seen before
+ * (formats/xml.ts XmlReuse) and the mapper their entries, so the same entry object comes back inventory after
+ * inventory: its key, key hash and row key are computed once.
+ */
+interface EntryTexts {
+  keyHash: string;
+  row: string;
+  /** Its part of the list hash: key hash and install date. */
+  listed: string;
+}
+const entryTexts = new WeakMap<Software, EntryTexts>();
+
+function textsOf(s: Software): EntryTexts {
+  let t = entryTexts.get(s);
+  if (!t) {
+    const keyHash = catalogueKeyHash(catalogueKey(s));
+    t = { keyHash, row: rowKey(s), listed: `${keyHash}${s.installDate ?? '\u0001'}\n` };
+    entryTexts.set(s, t);
+  }
+  return t;
+}
+
+/** @param known a parse worker's catalogue cache: entries it knows get `softwareIds` (and cross as stubs). */
+export function prepareInventory(inv: Inventory, known?: KnownCatalogue): PreparedInventory {
+  const n = inv.software.length;
+  const softwareKeys = new Array<string>(n);
+  const softwareIds: (number | null)[] | undefined = known ? new Array<number | null>(n) : undefined;
   const softwareRepeats: number[] = [];
   const seen = new Set<string>();
-  const h = createHash('sha1');
-  inv.software.forEach((s, i) => {
-    const key = catalogueKeyHash(catalogueKey(s));
-    softwareKeys[i] = key;
-    h.update(key).update(s.installDate ?? '\u0001').update('\n');
-    const row = rowKey(s);
-    if (seen.has(row)) softwareRepeats.push(i);
-    else seen.add(row);
-  });
+  // The list hash is one digest of the entries' parts (an update() per entry cost more than the hashing).
+  let all = '';
+  for (let i = 0; i < n; i++) {
+    const t = textsOf(inv.software[i]!);
+    softwareKeys[i] = t.keyHash;
+    if (softwareIds) softwareIds[i] = known!.idOf(t.keyHash);
+    all += t.listed;
+    if (seen.has(t.row)) softwareRepeats.push(i);
+    else seen.add(t.row);
+  }
   const sections: PreparedSection[] = [];
   const add = (section: string, value: unknown, present: boolean) => {
     const data = JSON.stringify(value);
@@ -80,5 +141,7 @@ export function prepareInventory(inv: Inventory): PreparedInventory {
   };
   for (const [section, value] of Object.entries(inv.sections)) add(section, value, Array.isArray(value) && value.length > 0);
   add(SUMMARY_SECTION, { identity: inv.identity, os: inv.os, hardware: inv.hardware, bios: inv.bios }, true);
-  return { softwareKeys, softwareRepeats, softwareHash: h.digest('base64url'), sections };
+  const out: PreparedInventory = { softwareKeys, softwareRepeats, softwareHash: hash('sha1', all, 'base64url'), sections };
+  if (softwareIds) out.softwareIds = softwareIds;
+  return out;
 }

@@ -4,11 +4,14 @@
  * record must give, written as `part:vendor:product range [scheme]`, plus the problems and the CVSS sources used.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { test } from 'node:test';
+import { hasShared, SHARED, skipUnless } from '../../test/helpers/components.js';
 import { KB_TESTDATA } from '../../test/helpers/kb-importer.js';
 import { rangeText } from '../matcher/cpe-range.js';
-import { productVersions, rulesFromAffected, seriesEnd, textRange } from './cve5-affected.js';
+import { loadCnaProducts, productVersions, rulesFromAffected, seriesEnd, textRange } from './cve5-affected.js';
 import { cve5Record } from './importers/cve5.js';
 import type { KbRecord, RuleInput } from './types.js';
 
@@ -24,13 +27,13 @@ const show = (r: RuleInput) => `${r.part}:${r.vendor}:${r.product} ${r.version_e
 
 const CASES: { id: string; why: string; rules: string[]; problem?: RegExp; cvss?: string[] }[] = [
   {
-    id: 'CVE-2021-46973', why: 'Linux CNA: defaultStatus affected minus unaffected branches ("5.10.*" = through 5.10.x); git ranges ignored; CISA ADP adds its CPE name and its CVSS (the CNA has none)',
-    rules: ['a:linux:linux 5.8 ≤ v < 5.10.35', 'a:linux:linux 5.11 ≤ v < 5.11.19', 'a:linux:linux 5.12 ≤ v < 5.12.2', 'o:linux:linux_kernel = 5.8'],
+    id: 'CVE-2021-46973', why: 'Linux CNA: defaultStatus affected minus unaffected branches ("5.10.*" = through 5.10.x); git ranges ignored; "Linux / Linux" filed as o:linux:linux_kernel (data/cpe/cna-products.yaml), so the CISA ADP\'s "linux_kernel = 5.8" adds nothing; its CVSS is used (the CNA has none)',
+    rules: ['o:linux:linux_kernel 5.8 ≤ v < 5.10.35', 'o:linux:linux_kernel 5.11 ≤ v < 5.11.19', 'o:linux:linux_kernel 5.12 ≤ v < 5.12.2'],
     cvss: ['3.1 CISA-ADP'],
   },
   {
     id: 'CVE-2019-25160', why: 'Linux CNA over eight stable branches: each gap between a branch\'s fix and the next branch is affected',
-    rules: ['a:linux:linux 2.6.19 ≤ v < 3.16.66', 'a:linux:linux 3.17 ≤ v < 3.18.137', 'a:linux:linux 3.19 ≤ v < 4.4.177', 'a:linux:linux 4.5 ≤ v < 4.9.163', 'a:linux:linux 4.10 ≤ v < 4.14.106', 'a:linux:linux 4.15 ≤ v < 4.19.28', 'a:linux:linux 4.20 ≤ v < 4.20.15', 'a:linux:linux 4.21 ≤ v < 5.0'],
+    rules: ['o:linux:linux_kernel 2.6.19 ≤ v < 3.16.66', 'o:linux:linux_kernel 3.17 ≤ v < 3.18.137', 'o:linux:linux_kernel 3.19 ≤ v < 4.4.177', 'o:linux:linux_kernel 4.5 ≤ v < 4.9.163', 'o:linux:linux_kernel 4.10 ≤ v < 4.14.106', 'o:linux:linux_kernel 4.15 ≤ v < 4.19.28', 'o:linux:linux_kernel 4.20 ≤ v < 4.20.15', 'o:linux:linux_kernel 4.21 ≤ v < 5.0'],
   },
   {
     id: 'CVE-2020-36695', why: 'changes[]: the flip to unaffected ends the affected run',
@@ -115,4 +118,45 @@ test('wildcard series ends and version text', () => {
   assert.equal(productVersions({ versions: [{ version: 'n/a', status: 'affected' }] }).noVersionInfo, true);
   const pinned = rulesFromAffected([{ cpes: ['cpe:2.3:a:acme:tool:1.2.3:*:*:*:*:*:*:*'], versions: [{ version: 'n/a', status: 'affected' }] }]).rules;
   assert.deepEqual(pinned.map(show), ['a:acme:tool = 1.2.3']);
+});
+
+const rulesOf = (records: KbRecord[]): RuleInput[] => records.flatMap((r) => (r.kind === 'vulnerability' ? (r.rules ?? []) : []));
+
+/** One record of ../shared/data/cve5-vulnrichment/vulnrichment-<year>.jsonl.gz, read line by line until found. */
+async function vulnrichment(id: string): Promise<Record<string, unknown> | null> {
+  const year = Number(/^CVE-(\d{4})-/.exec(id)![1]);
+  const file = `${SHARED}data/cve5-vulnrichment/vulnrichment-${year <= 2015 ? '1999-2015' : year}.jsonl.gz`;
+  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  const needle = `"cveId":"${id}"`;
+  try {
+    for await (const line of lines) if (line.includes(needle)) return JSON.parse(line) as Record<string, unknown>;
+  } finally {
+    lines.close();
+  }
+  return null;
+}
+
+test('CNA vendor/product words mapped by data/cpe/cna-products.yaml: every entry\'s example is a real record filed under its CPE', { skip: skipUnless(hasShared, '../shared data missing') }, async () => {
+  const map = loadCnaProducts();
+  assert.ok(map.size >= 1);
+  for (const p of map.values()) {
+    const rec = await vulnrichment(p.example);
+    assert.ok(rec, `${p.example} (example of ${p.vendor} / ${p.product}) is in ../shared/data/cve5-vulnrichment`);
+    const cna = (rec.containers as { cna: { affected: { vendor?: string; product?: string; cpes?: string[] }[] } }).cna;
+    assert.ok(cna.affected.some((a) => a.vendor?.toLowerCase() === p.vendor.toLowerCase() && a.product?.toLowerCase() === p.product.toLowerCase() && !a.cpes?.length), `${p.example} names ${p.vendor} / ${p.product} without cpes`);
+    const rules = rulesOf(cve5Record(rec));
+    assert.ok(rules.length > 0 && rules.every((r) => `${r.part}:${r.vendor}:${r.product}` === p.cpe), `${p.example}: rules on ${p.cpe}: ${rules.map(show).join(', ')}`);
+  }
+});
+
+test('CVE-2024-26581 (kernel.org CNA, "Linux" / "Linux"): ranges on o:linux:linux_kernel, the NVD name kernels are matched by', { skip: skipUnless(hasShared, '../shared data missing') }, async () => {
+  const rec = await vulnrichment('CVE-2024-26581');
+  assert.ok(rec);
+  // affected from 6.5, fixed in 6.6.17 and 6.7.5, and from 6.8 on; the git commit ranges are not matched
+  assert.deepEqual(rulesOf(cve5Record(rec)).map(show), ['o:linux:linux_kernel 6.5 ≤ v < 6.6.17', 'o:linux:linux_kernel 6.7 ≤ v < 6.7.5']);
+  // lower-case spelling of the same words maps too; an entry with its own cpes keeps them
+  assert.deepEqual(rulesFromAffected([{ vendor: 'linux', product: 'linux', versions: [{ version: '6.1', lessThan: '6.1.80', status: 'affected' }] }]).rules.map(show), ['o:linux:linux_kernel 6.1 ≤ v < 6.1.80']);
+  assert.deepEqual(rulesFromAffected([{ vendor: 'Linux', product: 'Linux', cpes: ['cpe:2.3:a:linux:linux:*:*:*:*:*:*:*:*'], versions: [{ version: '1.0', status: 'affected' }] }]).rules.map(show), ['a:linux:linux = 1.0']);
+  // a malformed data file is refused with the field that is wrong
+  assert.throws(() => loadCnaProducts('source: x\nproducts:\n  - { vendor: Linux, product: Linux, cpe: "linux_kernel", why: w, example: CVE-2024-26581 }\n'), /products\.0\.cpe: part:vendor:product/);
 });

@@ -24,8 +24,14 @@
  *     { version: '5.8', status: 'affected' }, { version: '0', lessThan: '5.8', status: 'unaffected', versionType: 'custom' },
  *     { version: '5.10.35', lessThanOrEqual: '5.10.*', status: 'unaffected', versionType: 'custom' },
  *     { version: '5.11', lessThanOrEqual: '*', status: 'unaffected', versionType: 'custom' }] }]).rules
- *   // → one rule: 5.8 ≤ v < 5.10.35 (5.11 and later, and before 5.8, are unaffected)
+ *   // → one rule on o:linux:linux_kernel (data/cpe/cna-products.yaml): 5.8 ≤ v < 5.10.35 (5.11 and later, and
+ *   //   before 5.8, are unaffected)
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { VigieError } from '../../common/errors.js';
 import { generic } from '../versions/generic.js';
 import { versionSchemes } from '../versions/index.js';
 import type { VersionScheme } from '../versions/types.js';
@@ -299,13 +305,50 @@ function boundsOf(iv: Interval, compare: (a: string, b: string) => number): Boun
   return { version_exact: null, version_start: iv.lo?.v ?? null, start_inclusive: iv.lo && !iv.lo.inc ? 0 : 1, version_end: iv.hi?.v ?? null, end_inclusive: iv.hi?.inc ? 1 : 0 };
 }
 
-/** The CPE 2.3 names of one product: its `cpes` (2.3 only), else one built from the CNA's vendor/product text. */
+export const CNA_PRODUCTS_FILE = fileURLToPath(new URL('../../data/cpe/cna-products.yaml', import.meta.url));
+const CnaProductsFile = z
+  .object({
+    source: z.string().min(1),
+    products: z.array(
+      z
+        .object({
+          vendor: z.string().min(1),
+          product: z.string().min(1),
+          cpe: z.string().regex(/^[aoh]:[^:\s]+:[^:\s]+$/, 'part:vendor:product, e.g. o:linux:linux_kernel'),
+          why: z.string().min(1),
+          example: z.string().regex(/^CVE-\d{4}-\d{4,}$/, 'a CVE id'),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type CnaProduct = z.infer<typeof CnaProductsFile>['products'][number];
+
+/** data/cpe/cna-products.yaml validated: a CNA's vendor/product words → the NVD CPE name (lower-case key). */
+export function loadCnaProducts(text = readFileSync(CNA_PRODUCTS_FILE, 'utf8')): Map<string, CnaProduct> {
+  const parsed = CnaProductsFile.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new VigieError('CPE_ALIASES_INVALID', `data/cpe/cna-products.yaml: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  const out = new Map<string, CnaProduct>();
+  for (const p of parsed.data.products) out.set(`${p.vendor.toLowerCase()}\0${p.product.toLowerCase()}`, p);
+  return out;
+}
+let cnaProducts: Map<string, CnaProduct> | null = null;
+
+/**
+ * The CPE 2.3 names of one product: its `cpes` (2.3 only), else the NVD name data/cpe/cna-products.yaml gives for
+ * the CNA's vendor/product words, else one built from those words.
+ */
 export function cpesOf(a: Obj, fallbackPart = 'a'): { cpes: string[]; listed: boolean } {
   const listed = (Array.isArray(a.cpes) ? a.cpes : []).map(str).filter((c): c is string => !!c && cpeFields(c) !== null);
   if (listed.length) return { cpes: [...new Set(listed)], listed: true };
   const vendor = str(a.vendor);
   const product = str(a.product) ?? str(a.packageName);
   if (!vendor || !product || PLACEHOLDER.has(vendor.toLowerCase()) || PLACEHOLDER.has(product.toLowerCase())) return { cpes: [], listed: false };
+  const known = (cnaProducts ??= loadCnaProducts()).get(`${vendor.toLowerCase()}\0${product.toLowerCase()}`);
+  if (known) return { cpes: [`cpe:2.3:${known.cpe}:*:*:*:*:*:*:*:*`], listed: false };
   // No CPE given: file it under the CNA's own names so the KB vocabulary and the alias catalogue can reach it.
   return { cpes: [`cpe:2.3:${fallbackPart}:${escapeCpe(vendor)}:${escapeCpe(product)}:*:*:*:*:*:*:*:*`], listed: false };
 }

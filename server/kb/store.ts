@@ -8,6 +8,7 @@
  */
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { BulkInsert } from '../db/bulk-insert.js';
+import { recordKbChanges, type KbChangeSet } from '../db/repositories/findings-kb-changes.js';
 import type { Database, VulnerabilitiesTable } from '../db/types.js';
 import { bestCvss } from './cvss.js';
 import type { CvssMetric, DistroFixInput, KbRecord, RuleInput, VulnInfo } from './types.js';
@@ -127,8 +128,10 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
 
   const ids = [...new Set([...[...vulns.values()].map((v) => v.id), ...kevs.keys(), ...epss.keys()])];
   const existing = new Map<string, VulnData>();
+  const wasWithdrawn = new Map<string, boolean>();
   for (const c of chunks(ids, 500)) {
-    for (const row of await trx.selectFrom('vulnerabilities').select(['id', 'data']).where('id', 'in', c).execute()) {
+    for (const row of await trx.selectFrom('vulnerabilities').select(['id', 'data', 'withdrawn']).where('id', 'in', c).execute()) {
+      wasWithdrawn.set(row.id, !!Number(row.withdrawn));
       try {
         const d = JSON.parse(row.data) as Partial<VulnData>;
         existing.set(row.id, { ...d, sources: d.sources ?? {} });
@@ -168,6 +171,10 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     dirty.add(e.id);
   }
   const rows = [...dirty].map((id) => rowOf(id, existing.get(id)!, now));
+  // What the next rematch must re-evaluate (server/matcher run.ts rematchKbChanges): identities whose rules or
+  // tracker rows changed, CVEs whose rules were replaced or whose withdrawn flag flipped.
+  const changes = { packages: new Map<string, { distro: string; release: string; package: string }>(), products: new Map<string, { vendor: string; product: string }>(), cves: new Set<string>() };
+  for (const r of rows) if (!!r.withdrawn !== (wasWithdrawn.get(r.id) ?? false)) changes.cves.add(r.id);
   const updates = VULN_COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
   if (bulk) await bulk(trx, 'vulnerabilities', rows as Record<string, unknown>[], `on conflict (id) do update set ${updates}`);
   else {
@@ -201,7 +208,14 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
       return !(s.size === 1 && s.has(v.revision));
     });
     for (const c of chunks(replace.filter((v) => stored.has(v.id)).map((v) => v.id), 500)) {
+      for (const r of await trx.selectFrom('vulnerability_rules').select(['vendor', 'product']).distinct().where('source', '=', src).where('vulnerability_id', 'in', c).execute()) {
+        changes.products.set(`${r.vendor}:${r.product}`, r);
+      }
       await trx.deleteFrom('vulnerability_rules').where('source', '=', src).where('vulnerability_id', 'in', c).execute();
+    }
+    for (const v of replace) {
+      if (stored.has(v.id)) changes.cves.add(v.id); // a CVE new to this source has no finding from it yet
+      for (const r of v.rules!) changes.products.set(`${r.vendor}:${r.product}`, { vendor: r.vendor, product: r.product });
     }
     const newRows = replace.flatMap((v) =>
       dedupeRules(v.rules!).map((r) => ({ ...r, vulnerability_id: v.id, source: src, record_id: v.id, record_revision: v.revision, updated_at: now })),
@@ -212,8 +226,9 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     for (const v of replace) if (!dirty.has(v.id)) res.changed++;
   }
 
-  // ---- distro fixes
-  const fixList = [...fixes.values()];
+  // ---- distro fixes: only rows that differ from the stored ones are written (and their packages recorded)
+  const fixList = await changedFixes(trx, [...fixes.values()]);
+  for (const { fix } of fixList) changes.packages.set(`${fix.distro}/${fix.release}/${fix.package}`, { distro: fix.distro, release: fix.release, package: fix.package });
   // A CVE known only to the tracker still gets its vulnerabilities row (findings reference it by foreign key);
   // NVD or CVE 5 fill it in when they arrive.
   const stubIds = [...new Set(fixList.map((f) => f.fix.vulnerability_id))].filter((id) => !existing.has(id));
@@ -246,6 +261,7 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     }
   }
   res.changed += fixList.length;
+  await recordKbChanges(trx, { packages: changes.packages.values(), products: changes.products.values(), cves: changes.cves } satisfies KbChangeSet, now);
 
   // ---- package sources
   const pkgRows = [...pkgs.values()].map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version }));
@@ -266,6 +282,32 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
   if (bulk) await bulk(trx, 'kb_problems', problemRows);
   else for (const c of chunks(problemRows, 500)) await trx.insertInto('kb_problems').values(c).execute();
   return res;
+}
+
+/** The fixes that are new or differ from the stored row in what the matcher reads (a re-sent tracker changes a few). */
+async function changedFixes<T extends { fix: DistroFixInput; source: string; mode: 'replace' | 'fill' }>(trx: Trx, list: T[]): Promise<T[]> {
+  const byRelease = new Map<string, T[]>();
+  for (const f of list) (byRelease.get(`${f.fix.distro}\0${f.fix.release}`) ?? byRelease.set(`${f.fix.distro}\0${f.fix.release}`, []).get(`${f.fix.distro}\0${f.fix.release}`)!).push(f);
+  const out: T[] = [];
+  for (const group of byRelease.values()) {
+    const { distro, release } = group[0]!.fix;
+    const stored = new Map<string, string>();
+    for (const c of chunks([...new Set(group.map((f) => f.fix.package))], 500)) {
+      const rows = await trx
+        .selectFrom('distro_fixes')
+        .select(['package', 'vulnerability_id', 'fixed_version', 'status', 'urgency', 'source', 'record_id'])
+        .where('distro', '=', distro)
+        .where('release', '=', release)
+        .where('package', 'in', c)
+        .execute();
+      for (const r of rows) stored.set(`${r.package}\0${r.vulnerability_id}`, JSON.stringify([r.fixed_version, r.status, r.urgency, r.source, r.record_id]));
+    }
+    for (const f of group) {
+      const before = stored.get(`${f.fix.package}\0${f.fix.vulnerability_id}`);
+      if (before === undefined || (f.mode === 'replace' && before !== JSON.stringify([f.fix.fixed_version, f.fix.status, f.fix.urgency, f.source, f.fix.record_id]))) out.push(f);
+    }
+  }
+  return out;
 }
 
 /** NVD repeats a cpeMatch across configurations now and then; one row per distinct rule is enough. */

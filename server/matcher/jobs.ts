@@ -1,11 +1,12 @@
 /**
  * Scheduled rematch (design.md "Incremental"): every 5 minutes, assets inventoried since the previous slot are
- * matched again; when a knowledge-base source was imported or synced since then, the whole fleet is. Queued once
+ * matched again, and after a knowledge-base import or sync the assets having an identity it changed (kb_changes). Queued once
  * per slot across nodes by the job runner (server/jobs); runMatch is idempotent, so the overlap margin is harmless.
  */
 import type { Db } from '../db/index.js';
 import type { JobHandler, Schedule } from '../jobs/runner.js';
-import { runMatch } from './run.js';
+import { hasKbChanges } from '../db/repositories/findings-kb-changes.js';
+import { rematchKbChanges, runMatch } from './run.js';
 import { MatchSession } from './session.js';
 
 export const JOB_REMATCH = 'match.rematch';
@@ -23,18 +24,10 @@ export function matchJobs(db: Db): { schedules: Schedule[]; handlers: JobHandler
           const slot = (payload as { slot?: string } | null)?.slot;
           const end = slot ? Date.parse(slot) : Date.now();
           const since = new Date(end - 2 * EVERY_SECONDS * 1000).toISOString();
-          const kbChanged = await db.kysely
-            .selectFrom('kb_sources')
-            .select('id')
-            .where('last_success_at', '>=', since)
-            .limit(1)
-            .executeTakeFirst();
-          if (kbChanged) {
-            await runMatch(db, { session });
-            return;
-          }
+          // KB imports and syncs record what they changed (kb_changes): only assets with those identities are matched.
+          if (await hasKbChanges(db.kysely)) await rematchKbChanges(db, { session });
           const changed = await db.kysely.selectFrom('assets').select('id').where('last_inventory_at', '>=', since).where('status', '!=', 'merged').execute();
-          if (changed.length) await runMatch(db, { assetIds: changed.map((a) => a.id), session });
+          if (changed.length) await runMatch(db, { assetIds: changed.map((a) => Number(a.id)), session });
         },
       },
     ],

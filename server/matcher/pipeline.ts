@@ -244,6 +244,35 @@ export interface AssetFindings {
   digest: string;
   byMatcher: Map<string, number>;
   list(): FreshFinding[];
+  /** Per software name, the signature sum of its findings: which names changed since the stored set (namesDigest). */
+  names(): Map<string, number>;
+}
+
+/** Per software name, the signature sum of these findings. */
+export function nameSums(findings: readonly FreshFinding[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of findings) out.set(f.softwareName, addSig(out.get(f.softwareName) ?? 0, f.sig));
+  return out;
+}
+
+/** Stored form of nameSums (asset_match_state.names_digest): JSON [[name, sum], …] (numbers < 2^52 are exact in JSON). */
+export const namesDigest = (sums: ReadonlyMap<string, number>): string => JSON.stringify([...sums]);
+
+/** Names whose findings differ between a stored names_digest and the current sums (null: unknown, compare all). */
+export function changedNames(stored: string | null | undefined, current: ReadonlyMap<string, number>): Set<string> | null {
+  if (!stored) return null;
+  let before: Map<string, number>;
+  try {
+    const parsed = JSON.parse(stored) as unknown;
+    if (!Array.isArray(parsed)) return null;
+    before = new Map(parsed as [string, number][]);
+  } catch {
+    return null;
+  }
+  const out = new Set<string>();
+  for (const [n, s] of current) if (before.get(n) !== s) out.add(n);
+  for (const n of before.keys()) if (!current.has(n)) out.add(n);
+  return out;
 }
 
 /**
@@ -274,7 +303,12 @@ export function assetFindings(rows: readonly RowEntry[], platform: PlatformIdent
       sum = addSig(sum, r.plainSum);
       for (const [m, n] of r.plainByMatcher) byMatcher.set(m, (byMatcher.get(m) ?? 0) + n);
     }
-    return { count, digest: setDigest(sum, count), byMatcher, list: () => rows.flatMap((r) => r.plain) };
+    const names = () => {
+      const out = new Map<string, number>();
+      for (const r of rows) if (r.plain.length) out.set(r.inventory.name, r.plainSum); // names are unique on this path
+      return out;
+    };
+    return { count, digest: setDigest(sum, count), byMatcher, list: () => rows.flatMap((r) => r.plain), names };
   }
   const have: CpeIdentity[] = [];
   if (platform.os) have.push(platform.os);
@@ -297,7 +331,7 @@ export function assetFindings(rows: readonly RowEntry[], platform: PlatformIdent
   const findings = [...byKey.values()].map(({ c, r, plat }) => freshFinding(c, r.inventory, r.inventoryJson, plat, withdrawn));
   const byMatcher = new Map<string, number>();
   for (const f of findings) byMatcher.set(f.matcher, (byMatcher.get(f.matcher) ?? 0) + 1);
-  return { count: findings.length, digest: setDigest(findings.reduce((s, f) => addSig(s, f.sig), 0), findings.length), byMatcher, list: () => findings };
+  return { count: findings.length, digest: setDigest(findings.reduce((s, f) => addSig(s, f.sig), 0), findings.length), byMatcher, list: () => findings, names: () => nameSums(findings) };
 }
 
 /** A stored finding, compact: no evidence document, only its key. */
@@ -321,6 +355,8 @@ export interface FindingWrites {
   fixed: number[];
   /** Open findings no longer produced because their CVE was rejected/withdrawn upstream. */
   withdrawn: number[];
+  /** Evidence keys that updated rows stopped pointing at (candidates for the orphan sweep). */
+  replacedEvidence: string[];
 }
 
 /**
@@ -328,7 +364,7 @@ export interface FindingWrites {
  * and evidence key are unchanged is not written at all (its asset's matched_at says it was seen).
  */
 export function diffFindings(stored: readonly StoredFinding[], fresh: readonly FreshFinding[], withdrawn: WithdrawnOf): FindingWrites {
-  const w: FindingWrites = { inserts: [], updates: [], fixed: [], withdrawn: [] };
+  const w: FindingWrites = { inserts: [], updates: [], fixed: [], withdrawn: [], replacedEvidence: [] };
   const byKey = new Map(stored.map((s) => [`${s.vulnerability_id}\u0000${s.software_name}`, s]));
   const seen = new Set<string>();
   for (const f of fresh) {
@@ -341,7 +377,9 @@ export function diffFindings(stored: readonly StoredFinding[], fresh: readonly F
     }
     const same = s.status === f.status && s.evidence_hash === f.evidence.hash && s.software_version === f.softwareVersion && s.software_origin === f.softwareOrigin
       && s.matcher === f.matcher && Number(s.confidence) === f.confidence && s.fixed_version === f.fixedVersion;
-    if (!same) w.updates.push({ id: s.id, finding: f, reopened: s.status === 'fixed' && f.status === 'open' });
+    if (same) continue;
+    w.updates.push({ id: s.id, finding: f, reopened: s.status === 'fixed' && f.status === 'open' });
+    if (s.evidence_hash && s.evidence_hash !== f.evidence.hash) w.replacedEvidence.push(s.evidence_hash);
   }
   for (const s of stored) {
     if (s.status !== 'open' || seen.has(`${s.vulnerability_id}\u0000${s.software_name}`)) continue;

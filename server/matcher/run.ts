@@ -9,17 +9,19 @@
  * stored once in finding_evidence).
  */
 import type { AliasCatalogue } from '../cpe/aliases.js';
-import { platformOf } from '../cpe/resolve.js';
-import { postgresBulkInsert, sqliteBulkInsert } from '../db/bulk-insert.js';
+import { literal } from '../cpe/name.js';
+import { platformOf, type PlatformIdentity } from '../cpe/resolve.js';
 import type { Db } from '../db/index.js';
+import { assetsWithEntries, assetsWithFindingsOf, consumeKbChanges, pendingKbChanges, type KbChange } from '../db/repositories/findings-kb-changes.js';
 import {
-  MATCH_BULK_TYPES, ensureVulnerabilities, hasSoftwareCatalogue, loadAssets, loadCatalogueEntries, loadMatchDigests, loadSoftware, loadSoftwareItems, loadStoredFindings,
-  vulnerabilityFacts, writeFindings, type FindingBatchWrites, type FindingRowWrite, type SoftwareFields, type VulnerabilityFacts,
+  FindingsWriter, catalogueEntryPages, deferFindingsIndexes, ensureVulnerabilities, hasFindings, hasTriageDecisions, hasSoftwareCatalogue, loadAssets, loadCatalogueEntries, loadMatchDigests,
+  loadNamesDigests, loadSoftware, loadSoftwareItems, loadStoredFindings, restoreFindingsIndexes, sweepOrphanEvidence, vulnerabilityFacts, type FindingBatchWrites,
+  type FindingRowWrite, type SoftwareFields, type VulnerabilityFacts,
 } from '../db/repositories/match.js';
 import { applyTriage } from '../triage/apply.js';
-import { assetFindings, diffFindings, rowEntry, type AssetFindings, type FreshFinding } from './pipeline.js';
+import { assetFindings, changedNames, diffFindings, namesDigest, rowEntry, type AssetFindings, type FreshFinding } from './pipeline.js';
 import { MatchSession, type AssetInput } from './session.js';
-import type { MatchOutput, MatchProblem, SoftwareFacts } from './types.js';
+import type { MatchItem, MatchOutput, MatchProblem, SoftwareFacts } from './types.js';
 
 export interface MatchRunOptions {
   /** Only these assets (default: every asset that is not merged). */
@@ -33,6 +35,11 @@ export interface MatchRunOptions {
   dryRun?: boolean;
   /** Return the current findings with their evidence (vigie match --json, tests). Implied by dryRun. */
   collect?: boolean;
+  /**
+   * Bulk-load an empty findings table (indexes dropped, rebuilt once at the end). Default: when the table is empty
+   * and the run covers the whole fleet of at least 500 assets.
+   */
+  bulkLoad?: boolean;
 }
 
 export interface MatchRunStats {
@@ -46,6 +53,12 @@ export interface MatchRunStats {
   byMatcher: Record<string, number>;
   problems: { count: number; byCode: Record<string, number>; sample: MatchProblem[] };
   kb: { rules: boolean; fixes: boolean; sources: boolean };
+  /** Orphan evidence documents deleted after the run. */
+  evidenceSwept: number;
+  /** Wall time per phase, ms: reading software, matching (resolve, match, per-asset sets), diffing, writing, triage, index rebuild, orphan sweep. */
+  phases: { read: number; match: number; diff: number; write: number; triage: number; indexes: number; sweep: number };
+  /** CPU time of this process per phase, ms (less sensitive than wall time to other work on the machine). */
+  phasesCpu: MatchRunStats['phases'];
   durationMs: number;
 }
 
@@ -87,7 +100,8 @@ class RunState {
     const kb = session.kb;
     this.stats = {
       assets: 0, software: 0, uniquePairs: 0, cacheHits: 0, assetsUnchanged: 0, findings: { current: 0, inserted: 0, updated: 0, reopened: 0, fixed: 0, withdrawn: 0 },
-      byMatcher: {}, problems: { count: 0, byCode: {}, sample: [] }, kb, durationMs: 0,
+      byMatcher: {}, problems: { count: 0, byCode: {}, sample: [] }, kb, evidenceSwept: 0,
+      phases: { read: 0, match: 0, diff: 0, write: 0, triage: 0, indexes: 0, sweep: 0 }, phasesCpu: { read: 0, match: 0, diff: 0, write: 0, triage: 0, indexes: 0, sweep: 0 }, durationMs: 0,
     };
   }
 
@@ -135,11 +149,7 @@ async function evaluateBatch(
     }
   }
   return assets.map((asset, i) => {
-    const rows = resolved[i]!.map((r) => {
-      let e = session.entries.get(r.key);
-      if (!e) session.entries.set(r.key, (e = rowEntry(r.item, r.out, run.withdrawn)));
-      return e;
-    });
+    const rows = resolved[i]!.map((r) => (r.entry ??= rowEntry(r.item, r.out, run.withdrawn)));
     const found = assetFindings(rows, asset.platform, run.withdrawn);
     run.stats.assets++;
     run.stats.software += asset.software.length;
@@ -158,8 +168,15 @@ function finish(run: RunState, session: MatchSession, t0: number, missesBefore: 
   run.stats.uniquePairs = session.cache.size;
   run.stats.cacheHits = run.stats.software - (session.cache.misses - missesBefore);
   run.stats.durationMs = Math.round(performance.now() - t0);
+  for (const key of Object.keys(run.stats.phases) as (keyof MatchRunStats['phases'])[]) {
+    run.stats.phases[key] = Math.round(run.stats.phases[key]);
+    run.stats.phasesCpu[key] = Math.round(run.stats.phasesCpu[key]);
+  }
   return run.stats;
 }
+
+/** Assets from which a full run bulk-loads an empty findings table (indexes built once at the end). */
+const BULK_LOAD_MIN_ASSETS = 500;
 
 /** Matches stored assets and writes their findings (or, with dryRun, only returns them). */
 export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ stats: MatchRunStats; findings: MatchedFinding[] }> {
@@ -171,8 +188,7 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
   const missesBefore = session.cache.misses;
   const run = new RunState(session);
   const collected: MatchedFinding[] = [];
-  const bulk = db.sqlite ? sqliteBulkInsert(db.sqlite) : postgresBulkInsert(MATCH_BULK_TYPES);
-  const storedDocs = new Set<string>();
+  const writer = new FindingsWriter(k, db.sqlite);
   const assets = await loadAssets(k, opts.assetIds);
   const catalogue = await hasSoftwareCatalogue(k);
   const batchSize = opts.batchSize ?? 200;
@@ -185,75 +201,181 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
         for (const id of stubs) facts.set(id, { id, withdrawn: false, severity: null, cvss_score: null, kev: false, epss: null });
         return facts;
       };
-
-  for (let b = 0; b < assets.length; b += batchSize) {
-    const batch = assets.slice(b, b + batchSize);
-    const ids = batch.map((a) => a.id);
-    const inputs = new Map<number, AssetInput>(
-      batch.map((a) => [a.id, { id: a.id, platform: platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name }), software: [], ...(catalogue ? { entryIds: [] } : {}) }]),
-    );
-    if (catalogue) {
-      // Catalogue storage: two integers per row, each distinct entry read once per session.
-      const items = await loadSoftwareItems(k, ids);
-      const missing = [...new Set(items.map((i) => i.software_id))].filter((id) => !session.catalogue.has(id));
-      for (const e of await loadCatalogueEntries(k, missing)) session.catalogue.set(e.id, factsOfRow(e));
-      for (const it of items) {
-        const a = inputs.get(it.asset_id)!;
-        a.software.push(session.catalogue.get(it.software_id)!);
-        a.entryIds!.push(it.software_id);
-      }
-    } else for (const s of await loadSoftware(k, ids)) inputs.get(s.asset_id)!.software.push(factsOfRow(s));
-    const results = await evaluateBatch(session, run, [...inputs.values()], statuses);
-    if (opts.dryRun || opts.collect) for (const r of results) for (const f of r.found.list()) collected.push(matchedRow(r.asset.id, f));
-    if (opts.dryRun) continue;
-
-    // Only assets whose finding set changed are read back and diffed.
-    const digests = await loadMatchDigests(k, ids);
-    const changed = results.filter((r) => digests.get(r.asset.id) !== r.found.digest);
-    run.stats.assetsUnchanged += results.length - changed.length;
-    const stored = changed.length ? await loadStoredFindings(k, changed.map((r) => r.asset.id)) : [];
-    const storedBy = new Map<number, typeof stored>();
-    for (const s of stored) (storedBy.get(s.asset_id) ?? storedBy.set(s.asset_id, []).get(s.asset_id)!).push(s);
-    const w: FindingBatchWrites = { inserts: [], updates: [], fixed: [], withdrawn: [], evidence: [], states: [] };
-    const doc = (f: FreshFinding) => {
-      if (storedDocs.has(f.evidence.hash)) return;
-      storedDocs.add(f.evidence.hash);
-      w.evidence.push({ hash: f.evidence.hash, evidence: f.evidence.json });
-    };
-    for (const { asset, found } of changed) {
-      const d = diffFindings(storedBy.get(asset.id) ?? [], found.list(), run.withdrawn);
-      for (const f of d.inserts) {
-        doc(f);
-        w.inserts.push({
-          asset_id: asset.id, vulnerability_id: f.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
-          matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion, status: f.status, evidence: '', evidence_hash: f.evidence.hash,
-          first_seen_at: now, last_seen_at: now, resolved_at: null,
-        });
-      }
-      for (const { id, finding: f, reopened } of d.updates) {
-        doc(f);
-        w.updates.push({
-          id, reopened, software_version: f.softwareVersion, software_origin: f.softwareOrigin, matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion,
-          status: f.status, evidence_hash: f.evidence.hash,
-        });
-        if (reopened) run.stats.findings.reopened++;
-      }
-      w.fixed.push(...d.fixed);
-      w.withdrawn.push(...d.withdrawn);
-      w.states.push({ asset_id: asset.id, findings_digest: found.digest });
+  const timing = run.stats.phases;
+  const cpu = run.stats.phasesCpu;
+  const phase = async <T>(name: keyof MatchRunStats['phases'], f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    try {
+      return await f();
+    } finally {
+      timing[name] += performance.now() - t;
+      const u = process.cpuUsage(c);
+      cpu[name] += (u.user + u.system) / 1000;
     }
-    // Unchanged assets only get their matched_at (what the API shows as an open finding's last sighting).
-    for (const r of results) if (digests.get(r.asset.id) === r.found.digest) w.states.push({ asset_id: r.asset.id, findings_digest: r.found.digest });
-    run.stats.findings.inserted += w.inserts.length;
-    run.stats.findings.updated += w.updates.length;
-    run.stats.findings.fixed += w.fixed.length;
-    run.stats.findings.withdrawn += w.withdrawn.length;
-    await writeFindings(k, bulk, w, now);
-    await applyTriage(k, { assetIds: ids, now }); // decisions stick across rematches (server/triage)
+  };
+  // No decision at all (the usual case before analysts start): no finding can point at one, nothing to apply.
+  const triaged = !opts.dryRun && (await hasTriageDecisions(k));
+  if (!opts.dryRun) await phase('indexes', () => restoreFindingsIndexes(k, db.dialect, db.sqlite)); // a bulk load that died midway
+  // Cold first match of a fleet: nothing to diff, every finding new. Indexes are rebuilt once at the end.
+  const bulkLoad = !opts.dryRun && (opts.bulkLoad ?? (!opts.assetIds && assets.length >= BULK_LOAD_MIN_ASSETS)) && !(await hasFindings(k));
+  if (bulkLoad) await deferFindingsIndexes(k, db.dialect);
+  const replaced: string[] = [];
+
+  try {
+    for (let b = 0; b < assets.length; b += batchSize) {
+      const batch = assets.slice(b, b + batchSize);
+      const ids = batch.map((a) => a.id);
+      const inputs = new Map<number, AssetInput>(
+        batch.map((a) => [a.id, { id: a.id, platform: platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name }), software: [], ...(catalogue ? { entryIds: [] } : {}) }]),
+      );
+      await phase('read', async () => {
+        if (catalogue) {
+          // Catalogue storage: two integers per row, each distinct entry read once per session.
+          const items = await loadSoftwareItems(k, ids, db.sqlite);
+          const missing = new Set<number>();
+          for (const list of items.values()) for (const sw of list) if (!session.catalogue.has(sw)) missing.add(sw);
+          if (missing.size) for (const e of await loadCatalogueEntries(k, [...missing])) session.catalogue.set(e.id, factsOfRow(e));
+          for (const [asset, list] of items) {
+            const a = inputs.get(asset)!;
+            a.entryIds = list;
+            a.software = list.map((sw) => session.catalogue.get(sw)!);
+          }
+        } else for (const s of await loadSoftware(k, ids)) inputs.get(s.asset_id)!.software.push(factsOfRow(s));
+      });
+      const results = await phase('match', () => evaluateBatch(session, run, [...inputs.values()], statuses));
+      if (opts.dryRun || opts.collect) for (const r of results) for (const f of r.found.list()) collected.push(matchedRow(r.asset.id, f));
+      if (opts.dryRun) continue;
+
+      // Only assets whose finding set changed are read back, and of those only the software names whose findings changed.
+      const t = performance.now();
+      const c = process.cpuUsage();
+      const digests = bulkLoad ? new Map<number, string>() : await loadMatchDigests(k, ids);
+      const changed = results.filter((r) => digests.get(r.asset.id) !== r.found.digest);
+      run.stats.assetsUnchanged += results.length - changed.length;
+      const namesBefore = changed.length && !bulkLoad ? await loadNamesDigests(k, changed.map((r) => r.asset.id)) : new Map<number, string | null>();
+      const w: FindingBatchWrites = { inserts: [], updates: [], fixed: [], withdrawn: [], evidence: [], states: [], seen: [] };
+      const plans = changed.map(({ asset, found }) => {
+        const sums = found.names();
+        return { asset, found, sums, names: bulkLoad ? null : changedNames(namesBefore.get(asset.id), sums) };
+      });
+      const whole = bulkLoad ? [] : plans.filter((p) => !p.names).map((p) => p.asset.id);
+      const partial = new Map(plans.filter((p) => p.names?.size).map((p) => [p.asset.id, p.names!]));
+      const stored = [...(whole.length ? await loadStoredFindings(k, whole) : []), ...(partial.size ? await loadStoredFindings(k, [...partial.keys()], partial) : [])];
+      const storedBy = new Map<number, typeof stored>();
+      for (const s of stored) (storedBy.get(s.asset_id) ?? storedBy.set(s.asset_id, []).get(s.asset_id)!).push(s);
+      let inserted = 0;
+      const docs = new Set<string>();
+      const doc = (f: FreshFinding) => {
+        if (docs.has(f.evidence.hash)) return;
+        docs.add(f.evidence.hash);
+        w.evidence.push({ hash: f.evidence.hash, evidence: f.evidence.json });
+      };
+      for (const { asset, found, sums, names } of plans) {
+        w.states.push({ asset_id: asset.id, findings_digest: found.digest, names_digest: namesDigest(sums) });
+        if (bulkLoad) {
+          // Nothing stored: every finding is new, no diff.
+          const list = found.list();
+          for (const f of list) doc(f);
+          w.inserts.push({ assetId: asset.id, findings: list });
+          inserted += list.length;
+          continue;
+        }
+        const fresh = names ? found.list().filter((f) => names.has(f.softwareName)) : found.list();
+        const d = diffFindings(storedBy.get(asset.id) ?? [], fresh, run.withdrawn);
+        for (const f of d.inserts) doc(f);
+        if (d.inserts.length) w.inserts.push({ assetId: asset.id, findings: d.inserts });
+        inserted += d.inserts.length;
+        for (const { id, finding: f, reopened } of d.updates) {
+          doc(f);
+          w.updates.push({
+            id, reopened, software_version: f.softwareVersion, software_origin: f.softwareOrigin, matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion,
+            status: f.status, evidence_hash: f.evidence.hash,
+          });
+          if (reopened) run.stats.findings.reopened++;
+        }
+        w.fixed.push(...d.fixed);
+        w.withdrawn.push(...d.withdrawn);
+        replaced.push(...d.replacedEvidence);
+      }
+      // Unchanged assets only get their matched_at (what the API shows as an open finding's last sighting).
+      for (const r of results) if (digests.get(r.asset.id) === r.found.digest) w.seen.push(r.asset.id);
+      timing.diff += performance.now() - t;
+      const u = process.cpuUsage(c);
+      cpu.diff += (u.user + u.system) / 1000;
+      run.stats.findings.inserted += inserted;
+      run.stats.findings.updated += w.updates.length;
+      run.stats.findings.fixed += w.fixed.length;
+      run.stats.findings.withdrawn += w.withdrawn.length;
+      await phase('write', () => writer.write(w, now));
+      if (triaged) await phase('triage', () => applyTriage(k, { assetIds: ids, now })); // decisions stick across rematches (server/triage)
+    }
+  } finally {
+    if (bulkLoad) await phase('indexes', () => restoreFindingsIndexes(k, db.dialect, db.sqlite));
   }
+  // Evidence documents no finding points at any more: those rewritten rows let go of, or every one after a full run
+  // (assets deleted since cascaded their findings away). One index probe per document.
+  if (!opts.dryRun) run.stats.evidenceSwept = await phase('sweep', () => sweepOrphanEvidence(k, opts.assetIds ? replaced : undefined));
   return { stats: finish(run, session, t0, missesBefore), findings: collected };
 }
 
+/**
+ * The rematch after a KB import or sync: only assets having an identity whose rules or tracker rows changed
+ * (kb_changes, recorded by server/kb/store.ts), or a finding of a CVE whose rules were replaced or withdrawn flag
+ * flipped, are matched again; then the changes read are consumed. Identities are those of every catalogue entry under
+ * each Debian release of the fleet (resolved, not matched: matching is for the assets found).
+ */
+export async function rematchKbChanges(db: Db, opts: Omit<MatchRunOptions, 'assetIds' | 'dryRun' | 'collect'> = {}): Promise<{ stats: MatchRunStats | null; changes: number; assets: number }> {
+  const k = db.kysely;
+  const changes = await pendingKbChanges(k);
+  if (!changes.length) return { stats: null, changes: 0, assets: 0 };
+  const session = opts.session ?? new MatchSession(db, opts.aliases);
+  session.reset(); // whatever kb_sources says: cached answers for the changed identities are stale
+  await session.refresh();
+  const ids = await affectedAssets(db, session, changes);
+  const stats = ids.length ? (await runMatch(db, { ...opts, session, assetIds: ids })).stats : null;
+  await consumeKbChanges(k, changes);
+  return { stats, changes: changes.length, assets: ids.length };
+}
+
+/** vendor:product as the rules store it → literal form (what identities carry). */
+function literalProduct(name: string): string {
+  const m = /^((?:\\.|[^:\\])*):(.*)$/.exec(name);
+  return m ? `${literal(m[1]!)}:${literal(m[2]!)}` : name;
+}
+
+async function affectedAssets(db: Db, session: MatchSession, changes: readonly KbChange[]): Promise<number[]> {
+  const k = db.kysely;
+  const packages = new Set(changes.filter((c) => c.kind === 'package').map((c) => `${c.scope}/${c.name}`));
+  const products = new Set(changes.filter((c) => c.kind === 'product').map((c) => literalProduct(c.name)));
+  const out = new Set(await assetsWithFindingsOf(k, changes.filter((c) => c.kind === 'cve').map((c) => c.name)));
+  if (!packages.size && !products.size) return [...out];
+  const assets = await loadAssets(k);
+  if (!(await hasSoftwareCatalogue(k))) return assets.map((a) => a.id); // per-asset rows: no fleet-wide entries to resolve
+  const platforms = new Map<string, PlatformIdentity>();
+  for (const a of assets) {
+    const p = platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name });
+    if (p.os && products.has(`${p.os.vendor}:${p.os.product}`)) out.add(a.id);
+    const rel = p.distro?.release ?? '';
+    if (!platforms.has(rel)) platforms.set(rel, rel ? p : { distro: null, os: null });
+  }
+  const hit = (item: MatchItem) =>
+    (item.distro && packages.has(`${item.distro.distro}/${item.distro.release}/${item.distro.sourcePackage}`)) || (item.cpe && products.has(`${item.cpe.vendor}:${item.cpe.product}`));
+  const entries: number[] = [];
+  for await (const page of catalogueEntryPages(k)) {
+    const facts = page.map((e) => factsOfRow(e));
+    for (const [rel, platform] of platforms) {
+      // Only Debian packages depend on the release; every other row resolves the same on any platform.
+      const idx = rel ? facts.flatMap((f, i) => (f.origin === 'deb' ? [i] : [])) : facts.map((_, i) => i);
+      const items = await session.identities(platform, idx.map((i) => facts[i]!));
+      items.forEach((item, j) => {
+        if (hit(item)) entries.push(page[idx[j]!]!.id);
+      });
+    }
+  }
+  for (const id of await assetsWithEntries(k, [...new Set(entries)])) out.add(id);
+  return [...out].sort((a, b) => a - b);
+}
 /** One inventory held in memory (a file given to `vigie match`): its OS and software entries. */
 export interface InventoryInput {
   os: { name: string | null; version: string | null; fullName: string | null };

@@ -24,12 +24,16 @@ export interface AssetInput {
   entryIds?: number[];
 }
 
-/** A software row resolved: its identity and, once matched, the fleet-cached answer. */
+/**
+ * A distinct software row of the session: its identity, the fleet-cached answer once matched, and its findings once
+ * built (RowEntry, by the run). resolve() hands out these objects themselves: a rematch of 9 M rows allocates nothing per row.
+ */
 export interface ResolvedRow {
-  key: string;
   item: MatchItem;
   out: MatchOutput;
+  entry: RowEntry | null;
 }
+type RowState = Omit<ResolvedRow, 'out'> & { out: MatchOutput | null };
 
 /** In-memory KB slice, filled as new packages and products appear. */
 class KbSlice implements MatcherKb {
@@ -73,7 +77,11 @@ interface State {
   sourcesByRelease: Map<string, Map<string, PackageSource[]>>;
   slice: KbSlice;
   cache: MatchCache;
-  rows: Map<string, { item: MatchItem; out: MatchOutput | null }>;
+  /** Rows read as facts (a file, the per-asset table), by rowKey. */
+  rows: Map<string, RowState>;
+  /** Catalogue rows, by Debian release ('' elsewhere) then software_catalog id (no string key per row). */
+  entryRows: Map<string, Map<number, RowState>>;
+  size: number;
 }
 
 const NUL = '\u0002';
@@ -88,8 +96,7 @@ const MAX_ROWS = 1_000_000;
 export class MatchSession {
   private state: State | null = null;
   private fingerprint: string | null = null;
-  /** Each distinct row's findings (RowEntry) and the CVE facts they depend on (withdrawn), while the KB is unchanged. */
-  readonly entries = new Map<string, RowEntry>();
+  /** The facts of the CVEs found (withdrawn: the status of their findings), while the KB is unchanged. */
   readonly vulns = new Map<string, VulnerabilityFacts>();
   /** Catalogue entries read so far (software_catalog rows are immutable: a changed entry is a new id). */
   readonly catalogue = new Map<number, SoftwareFacts>();
@@ -102,22 +109,26 @@ export class MatchSession {
     private readonly aliases: AliasCatalogue = loadAliases(),
   ) {}
 
+  /** Forgets everything learnt: the next refresh() starts over (a KB change recorded in kb_changes). */
+  reset(): void {
+    this.state = null;
+  }
+
   /** Starts over when the KB changed since the last run (or on first use). */
   async refresh(): Promise<void> {
     const fp = await kbFingerprint(this.db.kysely);
-    if (this.state && fp === this.fingerprint && this.state.rows.size < MAX_ROWS) return;
+    if (this.state && fp === this.fingerprint && this.state.size < MAX_ROWS) return;
     const k = this.db.kysely;
     const present = await kbTables(k);
     const vocab = buildVocabulary(present.rules ? (await loadVocabulary(k)).map((r) => ({ vendor: literal(r.vendor), product: literal(r.product) })) : []);
     const sourcesByRelease = new Map<string, Map<string, PackageSource[]>>();
     const slice = new KbSlice();
     this.state = {
-      present, sourcesByRelease, slice, cache: new MatchCache(slice), rows: new Map(),
+      present, sourcesByRelease, slice, cache: new MatchCache(slice), rows: new Map(), entryRows: new Map(), size: 0,
       ctx: { aliases: this.aliases, vocab, packageSource: (release, bin) => sourcesByRelease.get(release)?.get(bin) ?? null },
     };
     this.fingerprint = fp;
     this.catalogue.clear();
-    this.entries.clear();
     this.vulns.clear();
     this.resolvedRows = 0;
     this.reusedRows = 0;
@@ -136,6 +147,35 @@ export class MatchSession {
     return this.st.cache;
   }
 
+  /** binary → source lookups for the Debian rows of these (platform, facts) pairs not looked up yet. */
+  private async loadPackageSources(rows: Iterable<{ sw: SoftwareFacts; platform: PlatformIdentity }>): Promise<void> {
+    const st = this.st;
+    if (!st.present.sources) return;
+    const wanted = new Map<string, Set<string>>();
+    for (const { sw, platform } of rows) {
+      const rel = platform.distro?.release;
+      if (sw.origin !== 'deb' || !rel || sw.sourcePackage) continue;
+      const bin = binaryName(sw.name);
+      if (st.sourcesByRelease.get(rel)?.has(bin)) continue;
+      (wanted.get(rel) ?? wanted.set(rel, new Set()).get(rel)!).add(bin);
+    }
+    for (const [rel, bins] of wanted) {
+      const map = st.sourcesByRelease.get(rel) ?? new Map<string, PackageSource[]>();
+      for (const bin of bins) map.set(bin, []); // looked up, even when the index does not know it
+      for (const r of await loadPackageSources(this.db.kysely, 'debian', rel, [...bins])) map.get(r.binary)!.push({ source: r.source, sourceVersion: r.source_version, binaryVersion: r.binary_version });
+      st.sourcesByRelease.set(rel, map);
+    }
+  }
+
+  /**
+   * The identities of these rows on this platform, without matching them nor caching them as rows (a KB-change
+   * rematch asks which catalogue entries have a changed identity, then matches only the assets holding those).
+   */
+  async identities(platform: PlatformIdentity, software: readonly SoftwareFacts[]): Promise<MatchItem[]> {
+    await this.loadPackageSources(software.map((sw) => ({ sw, platform })));
+    return software.map((sw) => buildItem(sw, platform, this.st.ctx));
+  }
+
   /**
    * Identities and match answers of every row of these assets, per asset in row order. Rows seen before cost a
    * lookup; new ones are resolved after one query for their binaries' source packages and one per new KB slice.
@@ -143,35 +183,29 @@ export class MatchSession {
   async resolve(assets: readonly AssetInput[]): Promise<ResolvedRow[][]> {
     const st = this.st;
     const k = this.db.kysely;
-    const keys = assets.map((a) => (a.entryIds ? a.entryIds.map((id) => `${a.platform.distro?.release ?? ''}\u0001#${id}`) : a.software.map((s) => rowKey(s, a.platform))));
-    const fresh: { sw: SoftwareFacts; platform: PlatformIdentity; key: string }[] = [];
-    const pending = new Set<string>();
-    assets.forEach((a, i) =>
-      a.software.forEach((sw, j) => {
-        const key = keys[i]![j]!;
-        if (st.rows.has(key) || pending.has(key)) return;
-        pending.add(key);
-        fresh.push({ sw, platform: a.platform, key });
-      }),
-    );
+    const fresh: { sw: SoftwareFacts; platform: PlatformIdentity; state: RowState }[] = [];
+    const lists: RowState[][] = assets.map((a) => {
+      const list: RowState[] = new Array(a.software.length);
+      const rel = a.platform.distro?.release ?? '';
+      const byId = a.entryIds ? (st.entryRows.get(rel) ?? st.entryRows.set(rel, new Map()).get(rel)!) : null;
+      for (let j = 0; j < a.software.length; j++) {
+        const sw = a.software[j]!;
+        const key = byId ? a.entryIds![j]! : rowKey(sw, a.platform);
+        let r = byId ? byId.get(key as number) : st.rows.get(key as string);
+        if (!r) {
+          r = { item: null as unknown as MatchItem, out: null, entry: null };
+          if (byId) byId.set(key as number, r);
+          else st.rows.set(key as string, r);
+          st.size++;
+          fresh.push({ sw, platform: a.platform, state: r });
+        }
+        list[j] = r;
+      }
+      return list;
+    });
 
     // 1. binary → source package for the Debian releases of the new rows (only binaries not looked up yet).
-    if (st.present.sources) {
-      const wanted = new Map<string, Set<string>>();
-      for (const { sw, platform } of fresh) {
-        const rel = platform.distro?.release;
-        if (sw.origin !== 'deb' || !rel || sw.sourcePackage) continue;
-        const bin = binaryName(sw.name);
-        if (st.sourcesByRelease.get(rel)?.has(bin)) continue;
-        (wanted.get(rel) ?? wanted.set(rel, new Set()).get(rel)!).add(bin);
-      }
-      for (const [rel, bins] of wanted) {
-        const map = st.sourcesByRelease.get(rel) ?? new Map<string, PackageSource[]>();
-        for (const bin of bins) map.set(bin, []); // looked up, even when the index does not know it
-        for (const r of await loadPackageSources(k, 'debian', rel, [...bins])) map.get(r.binary)!.push({ source: r.source, sourceVersion: r.source_version, binaryVersion: r.binary_version });
-        st.sourcesByRelease.set(rel, map);
-      }
-    }
+    await this.loadPackageSources(fresh);
 
     // 2. identities of the new rows, then the KB slices for packages and products not loaded yet.
     const newPackages = new Map<string, Set<string>>();
@@ -182,9 +216,9 @@ export class MatchSession {
       st.slice.loadedProducts.add(pp);
       newProducts.push({ vendor, product });
     };
-    for (const { sw, platform, key } of fresh) {
+    for (const { sw, platform, state } of fresh) {
       const item = buildItem(sw, platform, st.ctx);
-      st.rows.set(key, { item, out: null });
+      state.item = item;
       if (item.distro) {
         const pk = `debian/${item.distro.release}/${item.distro.sourcePackage}`;
         if (!st.slice.loadedPackages.has(pk)) {
@@ -207,13 +241,12 @@ export class MatchSession {
 
     // 3. match answers (each unique identity/version pair once, MatchCache).
     this.resolvedRows += fresh.length;
-    return keys.map((list) =>
-      list.map((key) => {
-        const r = st.rows.get(key)!;
+    for (const list of lists) {
+      for (const r of list) {
         if (!r.out) r.out = st.cache.get(r.item);
         else this.reusedRows++;
-        return { key, item: r.item, out: r.out };
-      }),
-    );
+      }
+    }
+    return lists as ResolvedRow[][];
   }
 }

@@ -101,6 +101,16 @@ test('GET /api/v1/ops/flows gives the matrix; POST …/check runs the check (adm
     assert.ok(spec.paths['/api/v1/ops/flows'] && spec.paths['/api/v1/ops/flows/check'], 'both routes are in the OpenAPI document');
     const again = await app.inject({ url: '/api/v1/ops/flows', headers: { authorization: `Bearer ${viewer}` } });
     assert.equal(again.json<{ lastCheck: { trigger: string } }>().lastCheck.trigger, 'api');
+
+    // a channel stored from the web UI gets its flow in the matrix and in the check
+    const tcpPort = (tcp.address() as net.AddressInfo).port;
+    const created = await app.inject({ method: 'POST', url: '/api/v1/alerts/channels', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'ui-log', config: { type: 'syslog', host: LO, port: tcpPort, transport: 'tcp' } }) });
+    assert.equal(created.statusCode, 200, created.body);
+    const withStored = (await app.inject({ url: '/api/v1/ops/flows', headers: { authorization: `Bearer ${viewer}` } })).json<{ rows: { id: string; destinationAddresses: string[]; protocolPort: string }[] }>();
+    assert.deepEqual(withStored.rows.map((r) => r.id), ['listeners:agents-1', `dns:${LO}:${closedUdp}`, 'webhooks:hook', 'syslog:ui-log']);
+    assert.deepEqual(withStored.rows.at(-1)!.protocolPort, `${tcpPort}/tcp`);
+    const recheck = (await app.inject({ method: 'POST', url: '/api/v1/ops/flows/check', headers: { authorization: `Bearer ${admin}` } })).json<{ results: { id: string; status: string }[] }>();
+    assert.equal(recheck.results.find((r) => r.id === 'syslog:ui-log')?.status, 'ok');
   } finally {
     await app.close();
     await tdb.drop();

@@ -85,7 +85,7 @@ const STATUS: Record<number, string> = { 1: 'up', 2: 'down', 3: 'testing', 4: 'u
 const MAX_ROWS = 50_000;
 
 /** Maps the definition's type vocabulary onto the issue's output vocabulary. */
-function outType(t: string): DeviceTypeOut {
+export function outType(t: string): DeviceTypeOut {
   if ((DEVICE_TYPES as readonly string[]).includes(t)) return t as DeviceTypeOut;
   if (t === 'pdu') return 'ups';
   if (t === 'loadbalancer') return 'router';

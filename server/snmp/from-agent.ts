@@ -2,14 +2,17 @@
  * SNMP data gathered by agents into the same model as Vigie's own scans (issue 3 §6): FusionInventory/GLPI
  * `SNMPQUERY` (CONTENT/DEVICE with INFO, PORTS, COMPONENTS, FIRMWARES) and `NETDISCOVERY` (CONTENT/DEVICE) messages,
  * read by server/inventory/formats/xml.ts (GLPI JSON shape: lower-case keys). The agent sends interpreted fields,
- * not OIDs, so the fingerprint runs on sysDescr only (plus the agent's own firmware/model/serial when present).
- * Not wired to the agent endpoint yet: the HTTP side (server/http/agents) has to route these queries here.
+ * not OIDs: the definition is chosen from sysDescr and the manufacturer (engine.detectReported), then its extract
+ * rules run over what the agent sent — sysDescr patterns, and the ENTITY-MIB rows it reports as COMPONENTS — and the
+ * agent's own firmware/model/serial fill what they leave empty. Stored through agent-tasks.ts.
  */
 import { asList, asText, type XmlValue } from '../inventory/formats/xml.js';
-import type { SnmpDeviceInventory } from './collect.js';
-import { detect } from './fingerprint/engine.js';
+import { outType, type SnmpDeviceInventory } from './collect.js';
+import type { EntityRow } from './entity.js';
+import { detectReported, extract, versionAndCpe } from './fingerprint/engine.js';
 import type { FingerprintData } from './fingerprint/load.js';
 import { cleanText } from './sanitise.js';
+import type { SnmpSource } from './types.js';
 
 type Obj = Record<string, XmlValue>;
 const obj = (v: XmlValue | undefined): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -35,8 +38,20 @@ function empty(): SnmpDeviceInventory {
   };
 }
 
+/** Nothing to read beyond what the agent sent: OID and walk sources of the definitions yield nothing. */
+const NO_SOURCE: SnmpSource = { label: 'agent report', get: async () => new Map(), subtree: async () => ({ rows: new Map(), problem: null }), close: () => undefined };
+
+/** The agent's COMPONENTS (its ENTITY-MIB reading) as entity rows, for the definitions' `entity` sources. */
+function entityRows(d: Obj): EntityRow[] {
+  return asList(obj(d.components).component).map(obj).map((c, k) => ({
+    index: Number(text(c.index)) || k + 1, descr: text(c.description) ?? '', class: text(c.type) ?? 'unknown', containedIn: Number(text(c.containedinindex)) || null,
+    name: text(c.name) ?? '', hardwareRev: text(c.revision) ?? '', firmwareRev: text(c.firmware) ?? '', softwareRev: text(c.version) ?? '',
+    serial: text(c.serial) ?? '', mfgName: text(c.manufacturer) ?? '', modelName: text(c.model) ?? '',
+  }));
+}
+
 /** One device of an SNMPQUERY or NETDISCOVERY message → the SNMP device model, with the agent-reported address. */
-export function fromFusionDevice(device: XmlValue, data: FingerprintData): { inventory: SnmpDeviceInventory; address: string | null } {
+export async function fromFusionDevice(device: XmlValue, data: FingerprintData): Promise<{ inventory: SnmpDeviceInventory; address: string | null }> {
   const d = obj(device);
   const info = Object.keys(obj(d.info)).length ? obj(d.info) : d; // SNMPQUERY nests INFO; NETDISCOVERY does not
   const inv = empty();
@@ -46,21 +61,27 @@ export function fromFusionDevice(device: XmlValue, data: FingerprintData): { inv
   inv.sysLocation = text(info.location);
   inv.uptime = uptimeOf(text(info.uptime));
   inv.baseMac = text(info.mac)?.toLowerCase() ?? null;
-  inv.serial = text(info.serial);
-  inv.model = text(info.model);
-  inv.vendor = text(info.manufacturer);
-  inv.type = TYPE[text(info.type) ?? ''] ?? 'other';
+  const manufacturer = text(info.manufacturer);
   const firmware = asList(obj(d.firmwares).firmware ?? d.firmwares).map(obj)[0];
-  inv.rawVersion = text(info.firmware) ?? (firmware ? text(firmware.version) : null);
-  inv.version = inv.rawVersion;
-  // sysDescr-only fingerprint: the agent does not send sysObjectID in these messages
-  const { def } = detect(data, { sysObjectID: '', sysDescr: inv.sysDescr ?? '', probes: new Map() });
-  if (def) {
-    inv.osId = def.id;
-    inv.os = def.os;
-    inv.vendor = def.vendor;
-    inv.versionScheme = def.versionScheme;
-  }
+  const reportedVersion = text(info.firmware) ?? (firmware ? text(firmware.version) : null);
+  const entities = entityRows(d);
+  const { def, ambiguousWith } = detectReported(data, { sysDescr: inv.sysDescr ?? '', manufacturer });
+  const fp = await extract(data, def, ambiguousWith, { source: NO_SOURCE, facts: { sysObjectID: '', sysDescr: inv.sysDescr ?? '', probes: new Map() }, entities: async () => entities });
+  if (ambiguousWith.length) inv.problems.push(`fingerprint: ${ambiguousWith.join(', ')} fit the reported sysDescr/manufacturer equally; kept the agent's values`);
+  inv.osId = fp.osId;
+  inv.os = fp.os;
+  inv.type = fp.osId ? outType(fp.type) : (TYPE[text(info.type) ?? ''] ?? 'other');
+  inv.vendor = fp.osId ? fp.vendor : manufacturer;
+  inv.versionScheme = fp.versionScheme;
+  inv.features = fp.features;
+  // Measured on the agent's reports of the 96 dev recordings: the definition's model and version are right more
+  // often than the agent's (its MODEL is a marketing name, its FIRMWARE often missing), its serial less often.
+  inv.model = fp.model ?? text(info.model);
+  inv.serial = text(info.serial) ?? fp.serial;
+  inv.rawVersion = fp.rawVersion ?? reportedVersion;
+  const agentVersion = def && !fp.rawVersion ? versionAndCpe(def, reportedVersion, inv.model) : null;
+  inv.version = agentVersion ? agentVersion.version : (fp.version ?? reportedVersion);
+  inv.cpe = agentVersion ? agentVersion.cpe : fp.cpe;
   for (const p of asList(obj(d.ports).port).map(obj)) {
     const index = Number(text(p.ifnumber));
     if (!Number.isSafeInteger(index)) continue;
@@ -81,14 +102,38 @@ export function fromFusionDevice(device: XmlValue, data: FingerprintData): { inv
   for (const c of asList(obj(d.components).component).map(obj)) {
     inv.modules.push({
       index: Number(text(c.index)) || 0, class: text(c.type) ?? 'unknown', name: text(c.name), descr: text(c.description), model: text(c.model), serial: text(c.serial),
-      hardwareRev: text(c.revision), firmwareRev: text(c.firmware), softwareRev: text(c.version), manufacturer: null,
+      hardwareRev: text(c.revision), firmwareRev: text(c.firmware), softwareRev: text(c.version), manufacturer: text(c.manufacturer),
     });
   }
   const ips = asList(obj(info.ips).ip).map((x) => text(x));
   return { inventory: inv, address: text(info.ip) ?? ips.find((x) => !!x) ?? null };
 }
 
-/** Every device of a parsed SNMPQUERY / NETDISCOVERY request root (`request`). */
-export function fromFusionMessage(root: XmlValue, data: FingerprintData): { inventory: SnmpDeviceInventory; address: string | null }[] {
-  return asList(obj(obj(root).content).device).map((d) => fromFusionDevice(d, data));
+export interface ReportedDevices {
+  devices: { inventory: SnmpDeviceInventory; address: string | null }[];
+  /** Devices the agent could not read (its ERROR entries) and hosts it found without SNMP (ping/ARP/NetBIOS only). */
+  notStored: string[];
+}
+
+/**
+ * Every device of a parsed SNMPQUERY / NETDISCOVERY request root (`request`). Only SNMP responders become devices,
+ * as in Vigie's own discovery: a host the agent saw by ping, ARP or NetBIOS alone has nothing to fingerprint.
+ */
+export async function fromFusionMessage(root: XmlValue, data: FingerprintData): Promise<ReportedDevices> {
+  const out: ReportedDevices = { devices: [], notStored: [] };
+  for (const raw of asList(obj(obj(root).content).device)) {
+    const d = obj(raw);
+    const error = obj(d.error);
+    if (Object.keys(error).length) {
+      out.notStored.push(`device ${text(error.id) ?? '?'}: ${text(error.message) ?? 'error without message'}`.slice(0, 500));
+      continue;
+    }
+    const info = Object.keys(obj(d.info)).length ? obj(d.info) : d;
+    if (!text(info.comments) && !text(info.description) && !text(info.snmphostname) && !text(info.name) && !Object.keys(obj(d.info)).length) {
+      out.notStored.push(`${text(info.ip) ?? '?'}: found without SNMP (${['dnshostname', 'netbiosname', 'mac'].filter((k) => text(info[k])).join(', ') || 'no detail'})`);
+      continue;
+    }
+    out.devices.push(await fromFusionDevice(d, data));
+  }
+  return out;
 }

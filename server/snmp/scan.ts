@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { VigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
 import type { Db } from '../db/index.js';
-import type { Ingestor } from '../inventory/ingest.js';
-import { collectInventory } from './collect.js';
+import type { ReceiptDraft } from '../db/repositories/inventory.js';
+import type { Ingestor, IngestResult } from '../inventory/ingest.js';
+import { collectInventory, type SnmpDeviceInventory } from './collect.js';
 import { loadCredentials, resolveKey } from './credentials.js';
 import { discover } from './discover.js';
 import { fingerprints } from './fingerprint/load.js';
@@ -17,7 +18,7 @@ import { Limiter } from './limiter.js';
 import { SnmpSession } from './session.js';
 import { inCidrs, parseTargets } from './targets.js';
 import { toInventory } from './to-inventory.js';
-import { credentialLabel, type SnmpCredential } from './types.js';
+import { credentialLabel, type SnmpCredential, type SnmpTarget } from './types.js';
 
 /** Version of the SNMP collector, recorded as the "agent" version of SNMP inventories. */
 export const SNMP_COLLECTOR_VERSION = '1.0';
@@ -53,6 +54,30 @@ export interface ScanSummary {
   assets: { host: string; port: number; assetId: number | null; created: boolean; changes: number; osId: string | null; error?: string }[];
 }
 
+/** Who collected a device: Vigie's own scanner, or an agent that ran the SNMP task for us (agent-tasks.ts). */
+export interface DeviceSource {
+  userAgent: string;
+  /** Where the data came from: the device scanned, or the agent that reported it. */
+  remoteAddress: string | null;
+  durationMs?: number;
+  agent?: { deviceId: string; name: string; version: string | null; query: string; protocol: ReceiptDraft['protocol'] };
+}
+
+/**
+ * Stores one SNMP device inventory as an asset, whoever collected it: converted to the canonical Inventory and
+ * ingested (identity, diff, change history), with a receipt whose payload is the device inventory as JSON.
+ * An agent-reported device keeps the agent's DEVICEID on the receipt and in the snmp section (`reportedBy`).
+ */
+export async function storeDevice(ingestor: Ingestor, inv: SnmpDeviceInventory, target: SnmpTarget, source: DeviceSource): Promise<IngestResult> {
+  const canonical = toInventory(inv, target, source.agent ? (source.agent.version ?? 'unknown') : VERSION, source.agent ? { name: source.agent.name, userAgent: source.userAgent, reportedBy: source.agent.deviceId } : undefined);
+  const body = Buffer.from(JSON.stringify(inv));
+  return ingestor.ingest(canonical, {
+    receivedAt: new Date().toISOString(), remoteAddress: source.remoteAddress, userAgent: source.userAgent.slice(0, 300),
+    protocol: source.agent?.protocol ?? 'import', query: source.agent?.query ?? 'SNMP', contentType: 'application/json', encoding: null, sizeBytes: body.length, inflatedBytes: null,
+    sha256: createHash('sha256').update(body).digest('hex'), deviceId: source.agent?.deviceId ?? canonical.agent.deviceId, durationMs: source.durationMs ?? null, payload: body,
+  });
+}
+
 export async function createScan(db: Db, req: ScanRequest, now = new Date()): Promise<number> {
   const r = await db.kysely
     .insertInto('snmp_scans')
@@ -62,7 +87,7 @@ export async function createScan(db: Db, req: ScanRequest, now = new Date()): Pr
   return Number(r.id);
 }
 
-export async function credentialsFor(deps: Pick<ScanDeps, 'db' | 'config'>, names?: string[]): Promise<SnmpCredential[]> {
+export async function credentialsFor(deps: { db: Db; config: Pick<VigieConfig, 'snmp' | 'db'> }, names?: string[]): Promise<SnmpCredential[]> {
   const fromConfig = deps.config.snmp.credentials.map((c, k) => ({ ...c, name: c.name ?? `config-${k + 1}` }) as SnmpCredential);
   const stored = (await deps.db.kysely.selectFrom('snmp_credentials').select('id').limit(1).execute()).length
     ? await loadCredentials(deps.db.kysely, resolveKey(deps.config.snmp, deps.config.db.url))
@@ -119,13 +144,7 @@ export async function runScan(deps: ScanDeps, id: number, req: ScanRequest): Pro
           try {
             const inv = await collectInventory(s, data);
             for (const p of inv.problems) problems.push(`${a.host}:${a.port}: ${p}`);
-            const canonical = toInventory(inv, target, VERSION);
-            const body = Buffer.from(JSON.stringify(inv));
-            const res = await deps.ingestor.ingest(canonical, {
-              receivedAt: new Date().toISOString(), remoteAddress: a.host, userAgent: `vigie-snmp/${VERSION} (${credentialLabel(cred)})`.slice(0, 300),
-              protocol: 'import', query: 'SNMP', contentType: 'application/json', encoding: null, sizeBytes: body.length, inflatedBytes: null,
-              sha256: createHash('sha256').update(body).digest('hex'), deviceId: canonical.agent.deviceId, durationMs: Date.now() - started, payload: body,
-            });
+            const res = await storeDevice(deps.ingestor, inv, target, { userAgent: `vigie-snmp/${VERSION} (${credentialLabel(cred)})`, remoteAddress: a.host, durationMs: Date.now() - started });
             summary.stored++;
             summary.assets.push({ host: a.host, port: a.port, assetId: res.assetId, created: res.created, changes: res.changes, osId: inv.osId });
           } catch (e) {

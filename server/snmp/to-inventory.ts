@@ -26,7 +26,15 @@ export function snmpDeviceId(inv: SnmpDeviceInventory, target: SnmpTarget): stri
   return `snmp-${createHash('sha256').update(basis).digest('hex').slice(0, 24)}`;
 }
 
-export function toInventory(inv: SnmpDeviceInventory, target: SnmpTarget, agentVersion: string): Inventory {
+/** Set when an agent collected the device (FusionInventory/GLPI network tasks) rather than Vigie's scanner. */
+export interface ReportingAgent {
+  name: string;
+  userAgent: string;
+  /** The reporting agent's DEVICEID. */
+  reportedBy: string;
+}
+
+export function toInventory(inv: SnmpDeviceInventory, target: SnmpTarget, agentVersion: string, via?: ReportingAgent): Inventory {
   const software: InventoryInput['software'] = [];
   if (inv.os) {
     software.push({
@@ -46,7 +54,7 @@ export function toInventory(inv: SnmpDeviceInventory, target: SnmpTarget, agentV
   for (const s of inv.software.slice(0, 20_000)) software.push({ name: s.name, origin: 'snmp', installDate: s.installDate, extra: s.type ? { type: s.type } : {} });
   const input: InventoryInput = {
     format: 'snmp',
-    agent: { deviceId: snmpDeviceId(inv, target), name: 'vigie-snmp', version: agentVersion, userAgent: `vigie-snmp/${agentVersion}` },
+    agent: { deviceId: snmpDeviceId(inv, target), name: via?.name ?? 'vigie-snmp', version: agentVersion, userAgent: via?.userAgent ?? `vigie-snmp/${agentVersion}` },
     kind: kindOf(inv.type),
     identity: { hostname: inv.sysName, serial: inv.serial, vendor: inv.vendor, model: inv.model },
     os: { name: inv.os, version: inv.version, fullName: inv.sysDescr },
@@ -72,7 +80,7 @@ export function toInventory(inv: SnmpDeviceInventory, target: SnmpTarget, agentV
       freeMb: s.sizeBytes !== null && s.usedBytes !== null ? Math.round((s.sizeBytes - s.usedBytes) / 1048576) : null,
     })),
     sections: {
-      snmp: [{ sysObjectID: inv.sysObjectID, sysDescr: inv.sysDescr, sysContact: inv.sysContact, sysLocation: inv.sysLocation, osId: inv.osId, type: inv.type, features: inv.features, baseMac: inv.baseMac, address: `${target.host}:${target.port}`, problems: inv.problems }],
+      snmp: [{ sysObjectID: inv.sysObjectID, sysDescr: inv.sysDescr, sysContact: inv.sysContact, sysLocation: inv.sysLocation, osId: inv.osId, type: inv.type, features: inv.features, baseMac: inv.baseMac, address: `${target.host}:${target.port}`, problems: inv.problems, ...(via ? { reportedBy: via.reportedBy } : {}) }],
       modules: inv.modules.map((m) => ({ ...m })),
       neighbors: inv.neighbors.map((n) => ({ ...n })),
     },

@@ -1,18 +1,35 @@
 /** Routes and the shell: skip link, header navigation, language switch, user menu; the login page when signed out. */
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType } from 'react';
 import { createBrowserRouter, NavLink, Outlet, RouterProvider, useLocation } from 'react-router';
 import { AuthProvider, useAuth } from './auth.js';
 import { useI18n, type Lang } from './i18n/index.js';
-import { AssetPage } from './pages/Asset.js';
-import { AssetsPage } from './pages/Assets.js';
-import { DashboardPage } from './pages/Dashboard.js';
+import { pages, type PageChunk } from './pages/index.js';
 import { LoginPage } from './pages/Login.js';
-import { NetworkPage } from './pages/Network.js';
 import { NotFoundPage } from './pages/NotFound.js';
-import { SettingsPage } from './pages/Settings.js';
-import { SoftwarePage } from './pages/Software.js';
-import { VulnerabilitiesPage, VulnerabilityPage } from './pages/Vulnerabilities.js';
 import { Loading } from './components/ui.js';
+
+/**
+ * One chunk per page (pages/index.ts): the first screen downloads and parses only its own page's code. A page
+ * whose chunk has arrived renders at once; only the others go through React.lazy and Suspense, because a
+ * Suspense fallback, once shown, holds the content back for up to 300 ms (React's reveal throttle).
+ */
+function lazyPage<M>(chunk: PageChunk<M>, pick: (m: M) => ComponentType): ComponentType {
+  const Lazy = lazy(() => chunk().then((m) => ({ default: pick(m) })));
+  return function Page() {
+    // Chosen once per mount: switching component types later would remount the page and lose its state.
+    const [Component] = useState<ComponentType>(() => (chunk.module ? pick(chunk.module) : Lazy));
+    return <Component />;
+  };
+}
+
+const DashboardPage = lazyPage(pages.dashboard, (m) => m.DashboardPage);
+const AssetsPage = lazyPage(pages.assets, (m) => m.AssetsPage);
+const AssetPage = lazyPage(pages.asset, (m) => m.AssetPage);
+const SoftwarePage = lazyPage(pages.software, (m) => m.SoftwarePage);
+const VulnerabilitiesPage = lazyPage(pages.vulnerabilities, (m) => m.VulnerabilitiesPage);
+const VulnerabilityPage = lazyPage(pages.vulnerabilities, (m) => m.VulnerabilityPage);
+const NetworkPage = lazyPage(pages.network, (m) => m.NetworkPage);
+const SettingsPage = lazyPage(pages.settings, (m) => m.SettingsPage);
 
 function LangSwitch() {
   const { lang, setLang, t } = useI18n();
@@ -67,7 +84,9 @@ function Shell() {
         </button>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import type { Me, Role } from '../../common/api/auth.js';
 import { api, ApiError, UNAUTHORIZED_EVENT } from './api/client.js';
+import { clearPrefetched } from './api/prefetch.js';
 
 interface AuthState {
   me: Me | null;
@@ -40,6 +41,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     loading: q.isPending,
     async login(username, password) {
       const res = await api<Me>('/auth/login', { method: 'POST', body: { username, password } });
+      clearPrefetched(); // answers fetched before signing in were refusals
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' }); // nothing cached from another user
       qc.setQueryData(['me'], res);
     },
@@ -47,6 +49,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       try {
         await api('/auth/logout', { method: 'POST' });
       } finally {
+        clearPrefetched();
         qc.setQueryData(['me'], null);
         qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       }

@@ -1,18 +1,14 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
-import { I18nProvider } from './i18n/index.js';
+/**
+ * Entry, kept tiny: it runs as soon as it arrives and starts, in parallel, what the first screen needs — the
+ * session (/auth/me), the current route's API calls and page chunk — then the app itself (React, router, shell:
+ * root.tsx). So the data is on its way while the app's code downloads and parses, instead of after it.
+ */
+import { routeApiPaths } from './api/paths.js';
+import { prefetch } from './api/prefetch.js';
+import { pageForPath } from './pages/index.js';
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 15_000 } } });
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <I18nProvider>
-        <App />
-      </I18nProvider>
-    </QueryClientProvider>
-  </StrictMode>,
-);
+prefetch('/auth/me');
+for (const path of routeApiPaths(location.pathname, new URLSearchParams(location.search))) prefetch(path);
+void pageForPath(location.pathname)?.();
+void import('./root.js');

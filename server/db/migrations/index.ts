@@ -12,7 +12,9 @@ import * as kbImportStorage from './202611291400-kb-import-storage.js';
 import * as normaliseSoftware from './202611291500-normalise-software.js';
 import * as alertChannels from './202611291600-alert-channels.js';
 import * as dashboardIndexes from './202611291610-dashboard-indexes.js';
+import * as indexOpenFindings from './202611291615-index-open-findings.js';
 import * as createFlowChecks from './202611291700-create-flow-checks.js';
+import * as findingsRematch from './202611291800-findings-rematch.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -27,7 +29,9 @@ const migrations: Record<string, Migration> = {
   '202611291500-normalise-software': normaliseSoftware,
   '202611291600-alert-channels': alertChannels,
   '202611291610-dashboard-indexes': dashboardIndexes,
+  '202611291615-index-open-findings': indexOpenFindings,
   '202611291700-create-flow-checks': createFlowChecks,
+  '202611291800-findings-rematch': findingsRematch,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

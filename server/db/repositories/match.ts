@@ -5,9 +5,10 @@
  * digests in asset_match_state: migration 202611291300-finding-evidence). IN-lists are chunked so both dialects stay under their
  * bind-parameter limits.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { BulkInsert } from '../bulk-insert.js';
-import type { StoredFinding } from '../../matcher/pipeline.js';
+import type SQLite from 'better-sqlite3';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { postgresBulkInsert, sqliteBulkInsert, type BulkInsert } from '../bulk-insert.js';
+import type { FreshFinding, StoredFinding } from '../../matcher/pipeline.js';
 import type { KbDistroFix, KbRule } from '../../matcher/types.js';
 import type { Database } from '../types.js';
 
@@ -128,12 +129,31 @@ export async function hasSoftwareCatalogue(db: DB): Promise<boolean> {
   }
 }
 
-/** Which catalogue entries each asset has: two integers a row, the cheap way to read a whole fleet's software. */
-export async function loadSoftwareItems(db: DB, assetIds: readonly number[]): Promise<{ asset_id: number; software_id: number }[]> {
-  const rows: { asset_id: number; software_id: number }[] = [];
-  for (const c of chunks(assetIds)) for (const r of await db.selectFrom('asset_software_items').select(['asset_id', 'software_id']).where('asset_id', 'in', c).execute()) rows.push(r);
-  return rows;
+/**
+ * Which catalogue entries each asset has: two integers a row, the cheap way to read a whole fleet's software (9 M rows
+ * at 10,000 hosts). SQLite: one prepared statement, the ids in as one JSON parameter and each asset's entries out as
+ * one JSON array (one result row per asset instead of one per entry).
+ */
+export async function loadSoftwareItems(db: DB, assetIds: readonly number[], sqlite?: SQLite.Database): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (sqlite) {
+    let stmt = itemsStmt.get(sqlite);
+    if (!stmt) {
+      stmt = sqlite.prepare('select asset_id, json_group_array(software_id) from asset_software_items where asset_id in (select value from json_each(?)) group by asset_id').raw(true);
+      itemsStmt.set(sqlite, stmt);
+    }
+    for (const [asset, list] of stmt.all(JSON.stringify(assetIds)) as [number, string][]) out.set(asset, JSON.parse(list) as number[]);
+    return out;
+  }
+  for (const c of chunks(assetIds)) {
+    for (const r of await db.selectFrom('asset_software_items').select(['asset_id', 'software_id']).where('asset_id', 'in', c).execute()) {
+      const a = Number(r.asset_id);
+      (out.get(a) ?? out.set(a, []).get(a)!).push(Number(r.software_id));
+    }
+  }
+  return out;
 }
+const itemsStmt = new WeakMap<SQLite.Database, SQLite.Statement>();
 
 /** Catalogue entries by id, as the matcher reads them (see loadSoftware). */
 export async function loadCatalogueEntries(db: DB, ids: readonly number[]): Promise<(SoftwareFields & { id: number })[]> {
@@ -149,16 +169,43 @@ export async function loadCatalogueEntries(db: DB, ids: readonly number[]): Prom
   return rows;
 }
 
-/** Stored findings of these assets, compact (the evidence stays in finding_evidence: only its key is compared). */
-export async function loadStoredFindings(db: DB, assetIds: readonly number[]): Promise<(StoredFinding & { asset_id: number })[]> {
-  const rows: (StoredFinding & { asset_id: number })[] = [];
-  for (const c of chunks(assetIds)) {
-    const part = await db
-      .selectFrom('findings')
-      .select(['id', 'asset_id', 'vulnerability_id', 'software_name', 'status', 'software_version', 'software_origin', 'matcher', 'confidence', 'fixed_version', 'evidence_hash'])
-      .where('asset_id', 'in', c)
+const STORED_COLUMNS = ['id', 'asset_id', 'vulnerability_id', 'software_name', 'status', 'software_version', 'software_origin', 'matcher', 'confidence', 'fixed_version', 'evidence_hash'] as const;
+
+/** Every catalogue entry, by pages of `size` in id order (a KB-change rematch resolves them all). */
+export async function* catalogueEntryPages(db: DB, size = 5000): AsyncGenerator<(SoftwareFields & { id: number })[]> {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('software_catalog')
+      .select(['id', 'name', 'version', 'publisher', 'arch', 'origin', 'source_package', 'source_version', sql<string | null>`case when origin in ('firmware', 'os') then extra end`.as('extra')])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(size)
       .execute();
-    for (const r of part) rows.push(r);
+    if (!page.length) return;
+    after = Number(page[page.length - 1]!.id);
+    yield page.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+}
+
+/**
+ * Stored findings of these assets, compact (the evidence stays in finding_evidence: only its key is compared). With
+ * `names`, only the findings of those software names of each asset (the names whose findings changed).
+ */
+export async function loadStoredFindings(db: DB, assetIds: readonly number[], names?: ReadonlyMap<number, ReadonlySet<string>>): Promise<(StoredFinding & { asset_id: number })[]> {
+  const rows: (StoredFinding & { asset_id: number })[] = [];
+  if (!names) {
+    for (const c of chunks(assetIds)) for (const r of await db.selectFrom('findings').select(STORED_COLUMNS).where('asset_id', 'in', c).execute()) rows.push(r);
+    return rows;
+  }
+  const ids = assetIds.filter((id) => names.get(id)?.size);
+  for (const c of chunks(ids)) {
+    const wanted = [...new Set(c.flatMap((id) => [...names.get(id)!]))];
+    for (const n of chunks(wanted)) {
+      // (asset_id, …) prefix of findings_unique, the name tested on the index entry: one row read per wanted finding.
+      const part = await db.selectFrom('findings').select(STORED_COLUMNS).where('asset_id', 'in', c).where('software_name', 'in', n).execute();
+      for (const r of part) if (names.get(Number(r.asset_id))!.has(r.software_name)) rows.push(r);
+    }
   }
   return rows;
 }
@@ -168,6 +215,19 @@ export async function loadMatchDigests(db: DB, assetIds: readonly number[]): Pro
   const out = new Map<number, string>();
   for (const c of chunks(assetIds)) {
     for (const r of await db.selectFrom('asset_match_state').select(['asset_id', 'findings_digest']).where('asset_id', 'in', c).execute()) out.set(Number(r.asset_id), r.findings_digest);
+  }
+  return out;
+}
+
+/** asset_match_state with the column of migration 202611291800 (db/types.ts predates it). */
+type WithNames = Kysely<Database & { asset_match_state: Database['asset_match_state'] & { names_digest: string | null } }>;
+const withNames = (db: DB) => db as unknown as WithNames;
+
+/** Per-name digests (pipeline.ts namesDigest) of assets whose finding set changed; null where none was stored. */
+export async function loadNamesDigests(db: DB, assetIds: readonly number[]): Promise<Map<number, string | null>> {
+  const out = new Map<number, string | null>();
+  for (const c of chunks(assetIds)) {
+    for (const r of await withNames(db).selectFrom('asset_match_state').select(['asset_id', 'names_digest']).where('asset_id', 'in', c).execute()) out.set(Number(r.asset_id), r.names_digest);
   }
   return out;
 }
@@ -244,35 +304,191 @@ export type FindingRowWrite = {
 };
 
 export interface FindingBatchWrites {
-  /** Complete rows (built once by the caller: a first match inserts ~1,500 per host). */
-  inserts: (FindingRowWrite & { evidence: ''; first_seen_at: string; last_seen_at: string; resolved_at: null })[];
+  /** New findings, per asset as the matcher computed them (a first match inserts ~1,500 per host: no row objects). */
+  inserts: { assetId: number; findings: readonly FreshFinding[] }[];
   updates: (Omit<FindingRowWrite, 'asset_id' | 'vulnerability_id' | 'software_name'> & { id: number; reopened: boolean })[];
   fixed: number[];
   withdrawn: number[];
-  /** Evidence documents not yet known to be stored (inserted unless present). */
+  /**
+   * Evidence documents the rows above point at (inserted unless present). Every batch upserts its own: a document
+   * swept as an orphan between two batches (another run's sweep) comes back with the rows that use it.
+   */
   evidence: { hash: string; evidence: string }[];
-  /** Every asset of the batch: matched now, with the digest of its current finding set. */
-  states: { asset_id: number; findings_digest: string }[];
+  /** Assets whose finding set changed: the digest of the set now, and its per-name digest. */
+  states: { asset_id: number; findings_digest: string; names_digest: string }[];
+  /** Assets whose finding set is the stored one: only matched_at moves. */
+  seen: number[];
 }
 
 /** PostgreSQL column types of the bulk-inserted rows (everything else is text). */
 export const MATCH_BULK_TYPES = { asset_id: 'bigint', confidence: 'double precision', first_seen_at: 'timestamptz', last_seen_at: 'timestamptz', resolved_at: 'timestamptz', created_at: 'timestamptz', matched_at: 'timestamptz' };
 
-/** Applies one batch of finding writes in one transaction; inserts go through the dialect's bulk path. */
-export async function writeFindings(db: DB, bulk: BulkInsert, w: FindingBatchWrites, now: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await bulk(trx, 'finding_evidence', w.evidence.map((e) => ({ hash: e.hash, evidence: e.evidence, created_at: now })), 'on conflict (hash) do nothing');
-    await bulk(trx, 'findings', w.inserts);
-    for (const u of w.updates) {
-      const { id, reopened, ...set } = u;
-      await trx
-        .updateTable('findings')
-        .set({ ...set, evidence: '', last_seen_at: now, ...(reopened || set.status === 'open' ? { resolved_at: null } : {}), ...(set.status === 'withdrawn' ? { resolved_at: now } : {}) })
-        .where('id', '=', id)
-        .execute();
+const INSERT_COLUMNS = [
+  'asset_id', 'vulnerability_id', 'software_name', 'software_version', 'software_origin', 'matcher', 'confidence', 'fixed_version', 'status', 'evidence', 'evidence_hash',
+  'first_seen_at', 'last_seen_at',
+] as const;
+
+/**
+ * Writes finding batches. SQLite: statements prepared once on the connection and run with positional arguments (a
+ * first match writes ~1,500 rows per host: per-row objects, column mapping and Kysely compilation cost as much as
+ * SQLite's own work). PostgreSQL: one `unnest` statement per 5,000 rows for inserts and updates alike.
+ */
+export class FindingsWriter {
+  private readonly stmts = new Map<string, SQLite.Statement>();
+  private readonly bulk: BulkInsert;
+
+  constructor(
+    private readonly db: DB,
+    private readonly sqlite?: SQLite.Database,
+  ) {
+    this.bulk = sqlite ? sqliteBulkInsert(sqlite) : postgresBulkInsert(MATCH_BULK_TYPES);
+  }
+
+  private stmt(sqlText: string): SQLite.Statement {
+    let s = this.stmts.get(sqlText);
+    if (!s) this.stmts.set(sqlText, (s = this.sqlite!.prepare(sqlText)));
+    return s;
+  }
+
+  /** Applies one batch in one transaction. */
+  async write(w: FindingBatchWrites, now: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.bulk(trx, 'finding_evidence', w.evidence.map((e) => ({ hash: e.hash, evidence: e.evidence, created_at: now })), 'on conflict (hash) do nothing');
+      if (this.sqlite) this.sqliteRows(w, now);
+      else await this.postgresRows(trx, w, now);
+      for (const c of chunks(w.fixed)) await trx.updateTable('findings').set({ status: 'fixed', resolved_at: now }).where('id', 'in', c).execute();
+      for (const c of chunks(w.withdrawn)) await trx.updateTable('findings').set({ status: 'withdrawn', resolved_at: now }).where('id', 'in', c).execute();
+      await this.bulk(
+        trx, 'asset_match_state', w.states.map((s) => ({ ...s, matched_at: now })),
+        'on conflict (asset_id) do update set matched_at = excluded.matched_at, findings_digest = excluded.findings_digest, names_digest = excluded.names_digest',
+      );
+      for (const c of chunks(w.seen)) await trx.updateTable('asset_match_state').set({ matched_at: now }).where('asset_id', 'in', c).execute();
+    });
+  }
+
+  private sqliteRows(w: FindingBatchWrites, now: string) {
+    if (w.inserts.length) {
+      const ins = this.stmt(`insert into findings (${INSERT_COLUMNS.join(', ')}) values (${INSERT_COLUMNS.map(() => '?').join(', ')})`);
+      for (const { assetId, findings } of w.inserts) {
+        for (const f of findings) ins.run(assetId, f.vulnerabilityId, f.softwareName, f.softwareVersion, f.softwareOrigin, f.matcher, f.confidence, f.fixedVersion, f.status, '', f.evidence.hash, now, now);
+      }
     }
-    for (const c of chunks(w.fixed)) await trx.updateTable('findings').set({ status: 'fixed', resolved_at: now }).where('id', 'in', c).execute();
-    for (const c of chunks(w.withdrawn)) await trx.updateTable('findings').set({ status: 'withdrawn', resolved_at: now }).where('id', 'in', c).execute();
-    await bulk(trx, 'asset_match_state', w.states.map((s) => ({ ...s, matched_at: now })), 'on conflict (asset_id) do update set matched_at = excluded.matched_at, findings_digest = excluded.findings_digest');
+    if (w.updates.length) {
+      // Reopened and open rows lose their resolution date; withdrawn ones get one; others keep theirs.
+      const upd = this.stmt(
+        `update findings set software_version = ?, software_origin = ?, matcher = ?, confidence = ?, fixed_version = ?, status = ?, evidence_hash = ?, evidence = '',
+          last_seen_at = ?, resolved_at = case ? when 'open' then null when 'withdrawn' then ? else resolved_at end where id = ?`,
+      );
+      for (const u of w.updates) upd.run(u.software_version, u.software_origin, u.matcher, u.confidence, u.fixed_version, u.status, u.evidence_hash, now, u.status, now, u.id);
+    }
+  }
+
+  private async postgresRows(trx: DB, w: FindingBatchWrites, now: string) {
+    await this.bulk(
+      trx, 'findings',
+      w.inserts.flatMap(({ assetId, findings }) =>
+        findings.map((f) => ({
+          asset_id: assetId, vulnerability_id: f.vulnerabilityId, software_name: f.softwareName, software_version: f.softwareVersion, software_origin: f.softwareOrigin,
+          matcher: f.matcher, confidence: f.confidence, fixed_version: f.fixedVersion, status: f.status, evidence: '', evidence_hash: f.evidence.hash, first_seen_at: now, last_seen_at: now,
+        })),
+      ),
+    );
+    for (let i = 0; i < w.updates.length; i += 5000) {
+      const c = w.updates.slice(i, i + 5000);
+      const col = <T>(f: (u: (typeof c)[number]) => T, type: string) => sql`${c.map(f)}::${sql.raw(type)}[]`;
+      await sql`update findings f set software_version = u.software_version, software_origin = u.software_origin, matcher = u.matcher, confidence = u.confidence,
+          fixed_version = u.fixed_version, status = u.status, evidence_hash = u.evidence_hash, evidence = '', last_seen_at = ${now}::timestamptz,
+          resolved_at = case u.status when 'open' then null when 'withdrawn' then ${now}::timestamptz else f.resolved_at end
+        from unnest(${col((u) => u.id, 'bigint')}, ${col((u) => u.software_version, 'text')}, ${col((u) => u.software_origin, 'text')}, ${col((u) => u.matcher, 'text')},
+          ${col((u) => u.confidence, 'double precision')}, ${col((u) => u.fixed_version, 'text')}, ${col((u) => u.status, 'text')}, ${col((u) => u.evidence_hash, 'text')})
+          as u(id, software_version, software_origin, matcher, confidence, fixed_version, status, evidence_hash)
+        where f.id = u.id`.execute(trx);
+    }
+  }
+}
+
+/** Whether analysts have recorded any triage decision yet (none: no finding can point at one, nothing to apply). */
+export async function hasTriageDecisions(db: DB): Promise<boolean> {
+  return !!(await db.selectFrom('triage_decisions').select('id').limit(1).executeTakeFirst());
+}
+
+/** Whether any finding is stored (a cold first match bulk-loads the table). */
+export async function hasFindings(db: DB): Promise<boolean> {
+  return !!(await db.selectFrom('findings').select('id').limit(1).executeTakeFirst());
+}
+
+type Deferred = Kysely<Database & { findings_deferred_indexes: { name: string; definition: string } }>;
+
+/** Secondary indexes of findings with their definitions (the unique constraint stays: the writes rely on it). */
+async function findingsIndexes(db: DB, dialect: 'sqlite' | 'postgres'): Promise<{ name: string; definition: string }[]> {
+  if (dialect === 'sqlite') {
+    const r = await sql<{ name: string; definition: string }>`select name, sql as definition from sqlite_master where type = 'index' and tbl_name = 'findings' and sql is not null`.execute(db);
+    return r.rows;
+  }
+  const r = await sql<{ name: string; definition: string }>`select i.indexname as name, i.indexdef as definition from pg_indexes i
+    where i.schemaname = current_schema() and i.tablename = 'findings'
+      and not exists (select 1 from pg_constraint c where c.conrelid = 'findings'::regclass and c.conname = i.indexname)`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Cold first match: the secondary indexes of an empty findings table are dropped and rebuilt once at the end (a
+ * sort) instead of being updated row by row at random places (~15 M rows at 10,000 hosts). Their definitions are
+ * kept in findings_deferred_indexes first, in the same transaction, so a run that dies midway is repaired by the next.
+ */
+export async function deferFindingsIndexes(db: DB, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const list = await findingsIndexes(trx, dialect);
+    if (!list.length) return;
+    await (trx as unknown as Deferred).insertInto('findings_deferred_indexes').values(list).onConflict((oc) => oc.column('name').doNothing()).execute();
+    for (const i of list) await sql`drop index ${sql.ref(i.name)}`.execute(trx);
   });
+}
+
+/** Recreates indexes a bulk load deferred (no-op when none is pending). Returns how many were built. */
+export async function restoreFindingsIndexes(db: DB, dialect: 'sqlite' | 'postgres', sqlite?: SQLite.Database): Promise<number> {
+  const d = db as unknown as Deferred;
+  const pending = await d.selectFrom('findings_deferred_indexes').select(['name', 'definition']).orderBy('name').execute();
+  if (!pending.length) return 0;
+  const present = new Set((await findingsIndexes(db, dialect)).map((i) => i.name));
+  // The sorter of CREATE INDEX works within cache_size: a larger cache for the build means fewer merge passes.
+  const cache = sqlite ? (sqlite.pragma('cache_size', { simple: true }) as number) : 0;
+  if (sqlite) sqlite.pragma('cache_size = -262144');
+  try {
+    for (const i of pending) {
+      await db.transaction().execute(async (trx) => {
+        if (!present.has(i.name)) await sql.raw(i.definition).execute(trx);
+        await (trx as unknown as Deferred).deleteFrom('findings_deferred_indexes').where('name', '=', i.name).execute();
+      });
+    }
+  } finally {
+    if (sqlite) sqlite.pragma(`cache_size = ${cache}`);
+  }
+  return pending.length;
+}
+
+/**
+ * Deletes finding_evidence rows no finding points at: `candidates` only (keys that rewritten rows stopped using), or
+ * every document (after a full run: rows cascaded away with their asset leave orphans too). By key ranges of 1,000,
+ * each its own short transaction; findings_evidence_hash makes each check one index probe. Returns how many went.
+ */
+export async function sweepOrphanEvidence(db: DB, candidates?: readonly string[]): Promise<number> {
+  let deleted = 0;
+  const orphan = (eb: ExpressionBuilder<Database, 'finding_evidence'>) => eb.not(eb.exists(eb.selectFrom('findings as f').select('f.id').whereRef('f.evidence_hash', '=', 'finding_evidence.hash')));
+  if (candidates) {
+    for (const c of chunks([...new Set(candidates)], 1000)) {
+      const r = await db.deleteFrom('finding_evidence').where('hash', 'in', c).where(orphan).executeTakeFirst();
+      deleted += Number(r.numDeletedRows);
+    }
+    return deleted;
+  }
+  let after = '';
+  for (;;) {
+    const keys = await db.selectFrom('finding_evidence').select('hash').where('hash', '>', after).orderBy('hash').limit(1000).execute();
+    if (!keys.length) break;
+    after = keys[keys.length - 1]!.hash;
+    const r = await db.deleteFrom('finding_evidence').where('hash', 'in', keys.map((k) => k.hash)).where(orphan).executeTakeFirst();
+    deleted += Number(r.numDeletedRows);
+  }
+  return deleted;
 }

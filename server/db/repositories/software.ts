@@ -55,24 +55,37 @@ export class SoftwareStore {
     private readonly maxCached = 200_000,
   ) {}
 
-  /** Catalogue id of each key, from memory or else one read of committed entries; null = not catalogued. */
-  async lookup(keys: readonly string[]): Promise<(number | null)[]> {
-    const out = keys.map((k) => this.ids.get(k) ?? null);
+  /** Called with every batch of committed key → id pairs this store learns (parse workers cache them too). */
+  private listeners = new Set<(pairs: [string, number][]) => void>();
+
+  /**
+   * Catalogue id of each key, from `known` (ids a parse worker already resolved; their key is ''), memory, or else
+   * one read of committed entries; null = not catalogued.
+   */
+  async lookup(keys: readonly string[], known?: readonly (number | null)[]): Promise<(number | null)[]> {
+    const out = keys.map((k, i) => known?.[i] ?? this.ids.get(k) ?? null);
     const missing = [...new Set(keys.filter((_, i) => out[i] === null))];
     if (!missing.length) return out;
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
       const rows = await this.db.kysely.selectFrom('software_catalog').select(['id', 'key_hash']).where('key_hash', 'in', missing.slice(i, i + LOOKUP_CHUNK)).execute();
       this.remember(rows.map((r) => [r.key_hash!, Number(r.id)]));
     }
-    return keys.map((k) => this.ids.get(k) ?? null);
+    return keys.map((k, i) => out[i] ?? this.ids.get(k) ?? null);
   }
 
   /** Pairs that are now committed. */
-  remember(pairs: Iterable<[string, number]>): void {
+  remember(pairs: [string, number][]): void {
     for (const [k, id] of pairs) {
       if (this.ids.size >= this.maxCached) this.ids.clear();
       this.ids.set(k, id);
     }
+    if (pairs.length) for (const l of this.listeners) l(pairs);
+  }
+
+  /** `fn` receives every batch of committed pairs from now on; returns the unsubscribe function. */
+  onRemember(fn: (pairs: [string, number][]) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** The asset's rows (catalogue id and install date only: the diff matches by id). */

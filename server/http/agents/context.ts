@@ -6,7 +6,7 @@ import type { ParsePool } from '../../inventory/parse-pool.js';
 import type { Metrics } from '../metrics.js';
 
 export interface AgentContext {
-  config: Pick<VigieConfig, 'agents' | 'identity'>;
+  config: Pick<VigieConfig, 'agents' | 'identity' | 'snmp' | 'db'>;
   db: Db;
   ingestor: Ingestor;
   parser: ParsePool;

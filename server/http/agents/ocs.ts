@@ -6,10 +6,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigieError } from '../../../common/errors.js';
 import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.js';
-import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
+import { decodeBody, encodeReply, type BodyEncoding } from '../../inventory/decode.js';
 import { deserializeError, type AgentMessage } from '../../inventory/agent-message.js';
-import { deviceIdLooksValid } from '../../inventory/formats/ocs-xml.js';
+import { deviceIdLooksValid, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
+import { prologOptions, storeReported } from '../../snmp/agent-tasks.js';
 import type { AgentContext } from './context.js';
+import { bodyOf, limitsOf } from './exchange.js';
 
 const XML_DECL = "<?xml version='1.0' encoding='UTF-8'?>\n";
 
@@ -51,7 +53,11 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
       const known = await assetStatus(ctx.db.kysely, needDeviceId());
       await ctx.ingestor.answered(receipt, known?.id ?? null);
       const response = known?.status === 'blocked' ? 'STOP' : 'SEND';
-      return sendXml(reply, encoding, `<REPLY><RESPONSE>${response}</RESPONSE><PROLOG_FREQ>${ctx.config.agents.prologFreqHours}</PROLOG_FREQ></REPLY>`);
+      // SNMP network tasks carry secrets: only for an agent already inventoried and not blocked (as OCS does)
+      const problems: string[] = [];
+      const options = known && known.status !== 'blocked' && ctx.config.snmp.agentTasks.length ? await prologOptions(ctx, msg.deviceId!, problems) : '';
+      if (problems.length) req.log.warn({ deviceId: msg.deviceId, problems }, 'agent network tasks: left out');
+      return sendXml(reply, encoding, `<REPLY>${options}<RESPONSE>${response}</RESPONSE><PROLOG_FREQ>${ctx.config.agents.prologFreqHours}</PROLOG_FREQ></REPLY>`, !options);
     }
     case 'INVENTORY': {
       const deviceId = needDeviceId();
@@ -83,9 +89,16 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
       await ctx.ingestor.answered(receipt, null);
       return sendXml(reply, encoding, '<REPLY><RESPONSE>NO_UPDATE</RESPONSE></REPLY>');
     case 'SNMPQUERY':
-    case 'NETDISCOVERY':
+    case 'NETDISCOVERY': {
+      // FusionInventory network tasks: the devices reported are stored like Vigie's own scan results
+      const deviceId = needDeviceId();
+      const parsed = parseOcsMessage(decodeBody(bodyOf(req), ctx.config.agents.maxInflatedBytes).text, limitsOf(ctx.config.agents));
+      const res = await storeReported(ctx, { tree: parsed.tree, query: msg.query, agentDeviceId: deviceId, receipt });
+      if (!res.stored.length && !res.seen.length) await ctx.ingestor.answered(receipt, (await assetStatus(ctx.db.kysely, deviceId))?.id ?? null);
+      if (res.stored.length || res.seen.length || res.notStored.length) req.log.info({ deviceId, query: msg.query, stored: res.stored, seen: res.seen, notStored: res.notStored }, 'agent network task report');
+      return sendXml(reply, encoding, '<REPLY></REPLY>');
+    }
     case 'SYSTEM':
-      // FusionInventory network tasks: acknowledged so the agent logs no error (network devices: see docs).
       await ctx.ingestor.answered(receipt, null);
       return sendXml(reply, encoding, '<REPLY></REPLY>');
     default:

@@ -167,6 +167,21 @@ function software(r: Rec, origin?: SoftwareOrigin): Software | null {
   };
 }
 
+/**
+ * Software entry of a record the XML reader reused from an earlier document (xml.ts XmlReuse): the same record
+ * object maps to the same entry, so it is mapped once. Shared: nothing downstream mutates a Software entry.
+ */
+const mapped = new WeakMap<Rec, Software>();
+function softwareOf(r: Rec): Software | null {
+  let s = mapped.get(r);
+  if (s === undefined) {
+    const made = software(r);
+    if (made === null) return null;
+    mapped.set(r, (s = made));
+  }
+  return s;
+}
+
 // ---- networks: one entry per address on the wire, one Interface per name here ----
 
 const NETWORK_USED = new Set([
@@ -433,7 +448,7 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
       boardSerial: b('msn'),
     },
     software: [
-      ...collect(rawSoftware.filter(isRec), (r) => software(r)),
+      ...collect(rawSoftware.filter(isRec), softwareOf),
       ...collect(drivers, (r) => software(r, 'driver')),
       ...collect(firmwares, (r) => software(r, 'firmware')),
     ],

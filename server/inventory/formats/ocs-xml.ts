@@ -7,7 +7,7 @@ import type { Inventory } from '../../../common/inventory/model.js';
 import { agentOf, contentToInventory } from './content-mapper.js';
 import { decodeChecksum } from './ocs-checksum.js';
 import type { FormatParser, ParseContext } from './types.js';
-import { asText, parseXml, type XmlLimits, type XmlObject, type XmlValue } from './xml.js';
+import { asText, parseXml, type XmlLimits, type XmlObject, type XmlReuse, type XmlValue } from './xml.js';
 
 export interface OcsMessage {
   /** Upper-cased QUERY (INVENTORY, PROLOG, DOWNLOAD, SNMP, …). */
@@ -33,9 +33,12 @@ function field(tree: XmlObject, name: string): string {
   return asText(tree[name]).trim() || asText(tree['@' + name]).trim();
 }
 
-/** Reads the envelope of any OCS/Fusion message; the caller decides what each QUERY means. */
-export function parseOcsMessage(text: string, limits: XmlLimits): OcsMessage {
-  const { rootName, root } = parseXml(text, limits);
+/**
+ * Reads the envelope of any OCS/Fusion message; the caller decides what each QUERY means.
+ * @param reuse a parse worker's cache of subtrees (xml.ts XmlReuse, for SOFTWARES).
+ */
+export function parseOcsMessage(text: string, limits: XmlLimits, reuse?: XmlReuse): OcsMessage {
+  const { rootName, root } = parseXml(text, limits, reuse);
   if (rootName !== 'request') {
     throw new VigieError('INVENTORY_MALFORMED', `message rejected: expected a <REQUEST> root element, found <${rootName.toUpperCase()}>`);
   }

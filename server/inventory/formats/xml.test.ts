@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { VigieError, type ErrorCode } from '../../../common/errors.js';
 import { hasShared, skipUnless } from '../../../test/helpers/components.js';
-import { parseXml, type ParsedXml, type XmlLimits, type XmlObject, type XmlValue } from './xml.js';
+import { createXmlReuse, parseXml, type ParsedXml, type XmlLimits, type XmlObject, type XmlValue } from './xml.js';
 
 // ---- the reference: saxes (a conformant, non-validating parser) building the same tree shape ----
 
@@ -103,6 +103,40 @@ test('parseXml agrees with the saxes reference on every corpus XML', { skip: ski
   // 40 exchange requests, 5 local inventories, 4 server replies, 20 GLPI XML messages.
   assert.ok(docs.length >= 69, `expected the whole corpus, found ${docs.length} XML files`);
   for (const d of docs) assert.deepEqual(parseXml(d.text, generous), referenceParse(d.text), d.name);
+});
+
+test('reused subtrees (parse workers) give the same tree as a fresh read, on every corpus XML read twice', { skip: skipUnless(hasShared, `the ../shared corpus is not at ${CORPUS.pathname}`) }, () => {
+  const reuse = createXmlReuse(['softwares', 'networks', 'drives']);
+  const docs = corpusXml();
+  for (const round of [1, 2]) for (const d of docs) assert.deepEqual(parseXml(d.text, generous, reuse), referenceParse(d.text), `${d.name} (round ${round})`);
+  assert.ok(reuse.cache.size > 1000, `expected the corpus' packages cached, found ${reuse.cache.size}`);
+});
+
+const pkg = (name: string, extra = '') => `<SOFTWARES><NAME>${name}</NAME><VERSION>1.0</VERSION>${extra}</SOFTWARES>`;
+const doc = (body: string) => `<REQUEST><CONTENT>${body}</CONTENT><QUERY>INVENTORY</QUERY></REQUEST>`;
+
+test('reuse: a reused element still counts its children, keeps the character check, and only at its depth', () => {
+  const reuse = createXmlReuse(['softwares']);
+  const xml = doc(pkg('a') + pkg('b') + pkg('c'));
+  const fresh = parseXml(xml, generous);
+  assert.deepEqual(parseXml(xml, generous, reuse), fresh);
+  assert.equal(reuse.cache.size, 3);
+  assert.deepEqual(parseXml(xml, generous, reuse), fresh, 'second read, from the cache');
+  // 12 elements in all: a limit of 11 is exceeded even when the packages come from the cache
+  assert.throws(() => parseXml(xml, { ...generous, maxElements: 11 }, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_TOO_LARGE');
+  // a forbidden character outside the reused elements is still found
+  assert.throws(() => parseXml(doc(pkg('a') + '<X>\u0001</X>' + pkg('b')), generous, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_MALFORMED');
+  // a package holding one is refused, and not cached: refused again next time
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => parseXml(doc(pkg('bad\u0002')), generous, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_MALFORMED');
+  }
+  // the same content one level deeper is read again, so the depth limit applies to it
+  const deeper = `<REQUEST><CONTENT><X>${pkg('a')}</X></CONTENT></REQUEST>`;
+  assert.deepEqual(parseXml(deeper, generous, reuse), parseXml(deeper, generous));
+  assert.throws(() => parseXml(deeper, { ...generous, maxDepth: 4 }, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_TOO_LARGE');
+  // an element with attributes, or nested ones of the same name, are read as usual
+  const nested = doc(`<SOFTWARES><NAME>n</NAME><SOFTWARES><NAME>in</NAME></SOFTWARES></SOFTWARES>` + `<SOFTWARES A="1"><NAME>a</NAME><VERSION>1.0</VERSION></SOFTWARES>`);
+  for (let i = 0; i < 2; i++) assert.deepEqual(parseXml(nested, generous, reuse), parseXml(nested, generous));
 });
 
 test('tree shape: lower-case names, repeated children, attributes, text, CDATA, entities', () => {

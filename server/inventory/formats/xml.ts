@@ -36,6 +36,32 @@ interface Frame {
   name: string;
   obj: XmlObject | null;
   text: string;
+  /** Reusable element (XmlReuse): where its content starts, and the element count when it opened. */
+  reuseFrom?: number;
+  elementsAtOpen?: number;
+}
+
+/**
+ * Subtrees reused across documents by their exact text. An agent's inventory repeats the same ~1,000 SOFTWARES
+ * elements run after run, and a fleet shares most of them: an element whose content was read before is looked up
+ * by that content instead of being read again (about 4× cheaper for a 909-package inventory). The cached value is
+ * shared: callers must not mutate it (the mappers only read). Only elements without attributes, at the same depth
+ * and under the same limits as when cached, with content up to `maxBytes`, are reused; the element count still
+ * counts their children.
+ */
+export interface XmlReuse {
+  /** Lower-cased element names eligible, e.g. "softwares". */
+  names: ReadonlySet<string>;
+  cache: Map<string, { value: XmlValue; elements: number; depth: number }>;
+  /** Entries kept; past it the cache starts over. */
+  maxEntries: number;
+  maxBytes: number;
+  /** Depth and field limits the cached subtrees were read under: other limits start the cache over. */
+  limits?: { maxDepth: number; maxFieldBytes: number };
+}
+
+export function createXmlReuse(names: string[], maxEntries = 10_000, maxBytes = 8192): XmlReuse {
+  return { names: new Set(names), cache: new Map(), maxEntries, maxBytes };
 }
 
 const NAME = /^[A-Za-z_:][\w.:-]*$/;
@@ -95,16 +121,29 @@ function addChild(parent: Frame, name: string, value: XmlValue): void {
   else setOwn(parent.obj, name, [existing, value]);
 }
 
-export function parseXml(text: string, limits: XmlLimits): ParsedXml {
+/** @param reuse a cache of subtrees shared across calls (parse workers only; see XmlReuse). */
+export function parseXml(text: string, limits: XmlLimits, reuse?: XmlReuse): ParsedXml {
   const stack: Frame[] = [];
   let root: XmlValue | undefined;
   let rootName = '';
   let elements = 0;
   let pos = 0;
   const len = text.length;
-  const bad = FORBIDDEN_CHAR.exec(text);
-  if (bad) {
-    throw malformed(`expected only XML 1.0 characters, found U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} at line ${lineAt(text, bad.index)}`);
+  // Characters: checked over the whole text, except, with `reuse`, the content of reused elements (checked when
+  // first cached): `checkedTo` is where the part still to check starts.
+  let checkedTo = 0;
+  const checkChars = (from: number, to: number) => {
+    const bad = FORBIDDEN_CHAR.exec(from === 0 && to === len ? text : text.slice(from, to));
+    if (bad) {
+      throw malformed(`expected only XML 1.0 characters, found U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} at line ${lineAt(text, from + bad.index)}`);
+    }
+  };
+  if (!reuse) {
+    checkChars(0, len);
+    checkedTo = len;
+  } else if (reuse.limits?.maxDepth !== limits.maxDepth || reuse.limits.maxFieldBytes !== limits.maxFieldBytes) {
+    reuse.cache.clear();
+    reuse.limits = { maxDepth: limits.maxDepth, maxFieldBytes: limits.maxFieldBytes };
   }
 
   const appendText = (raw: string, at: number) => {
@@ -121,23 +160,35 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
     }
   };
 
+  // Tag spelling → lower-cased name, validated once per spelling: an inventory repeats a few dozen names thousands of times.
+  const names = new Map<string, string>();
+
   while (pos < len) {
     const lt = text.indexOf('<', pos);
     if (lt === -1) {
       appendText(text.slice(pos), pos);
       break;
     }
-    if (lt > pos) appendText(text.slice(pos, lt), pos);
+    if (lt > pos) {
+      // Indentation between elements is the common case: skip it without slicing.
+      let i = pos;
+      while (i < lt && isSpace(text.charCodeAt(i))) i++;
+      if (i < lt) appendText(text.slice(pos, lt), pos);
+    }
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
       const gt = text.indexOf('>', lt);
       if (gt === -1) throw malformed(`unterminated closing tag at line ${lineAt(text, lt)}`);
-      const tag = text.slice(lt + 2, gt).trim();
       const frame = stack.pop();
-      if (!frame || frame.tag !== tag) {
-        throw malformed(`expected </${frame?.tag ?? '(none)'}>, found </${tag}> at line ${lineAt(text, lt)}`);
+      if (!frame || !closes(frame.tag, lt + 2, gt)) {
+        const tag = text.slice(lt + 2, gt).trim();
+        if (!frame || frame.tag !== tag) {
+          throw malformed(`expected </${frame?.tag ?? '(none)'}>, found </${tag}> at line ${lineAt(text, lt)}`);
+        }
       }
-      closeFrame(frame);
+      const value = valueOf(frame);
+      if (frame.reuseFrom !== undefined) remember(frame, lt, value);
+      closeFrame(frame, value);
       pos = gt + 1;
     } else if (c === 0x3f /* ? */) {
       const end = text.indexOf('?>', lt + 2);
@@ -167,12 +218,26 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
       const gt = text.indexOf('>', lt);
       if (gt === -1) throw malformed(`unterminated tag at line ${lineAt(text, lt)}`);
       const selfClosing = text.charCodeAt(gt - 1) === 0x2f;
-      const inner = text.slice(lt + 1, selfClosing ? gt - 1 : gt);
-      TAG_NAME.lastIndex = 0;
-      TAG_NAME.exec(inner);
-      const sp = TAG_NAME.lastIndex;
-      const tag = inner.slice(0, sp);
-      if (!NAME.test(tag)) throw malformed(`expected an element name, found "<${inner.slice(0, 20)}" at line ${lineAt(text, lt)}`);
+      const innerEnd = selfClosing ? gt - 1 : gt;
+      // The name runs to the first space, "/" or ">" (what TAG_NAME matched when the tag's text was sliced first).
+      let sp = lt + 1;
+      while (sp < innerEnd) {
+        const ch = text.charCodeAt(sp);
+        if (ch === 0x2f || ch === 0x3e || isSpace(ch) || ch === 0x0b || ch === 0x0c || ch > 0x7f) break;
+        sp++;
+      }
+      if (sp < innerEnd && text.charCodeAt(sp) > 0x7f) {
+        TAG_NAME.lastIndex = lt + 1; // a non-ASCII character: let the regex decide whether it is a space (\s) or part of the name
+        TAG_NAME.exec(text);
+        sp = Math.min(TAG_NAME.lastIndex, innerEnd);
+      }
+      const tag = text.slice(lt + 1, sp);
+      let name = names.get(tag);
+      if (name === undefined) {
+        if (!NAME.test(tag)) throw malformed(`expected an element name, found "<${text.slice(lt + 1, Math.min(innerEnd, lt + 21))}" at line ${lineAt(text, lt)}`);
+        name = tag.toLowerCase();
+        names.set(tag, name);
+      }
       if (root !== undefined) throw malformed(`expected one root element, found another <${tag}> at line ${lineAt(text, lt)}`);
       elements++;
       if (elements > limits.maxElements) {
@@ -181,41 +246,50 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
       if (stack.length >= limits.maxDepth) {
         throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected nesting depth ≤ ${limits.maxDepth}, found deeper at <${tag}> line ${lineAt(text, lt)}`);
       }
-      const frame: Frame = { tag, name: tag.toLowerCase(), obj: null, text: '' };
-      const rest = inner.slice(sp);
-      if (rest.trim()) {
-        frame.obj = {};
-        ATTR.lastIndex = 0;
-        let i = 0;
-        while (i < rest.length) {
-          while (i < rest.length && /\s/.test(rest[i]!)) i++;
-          if (i >= rest.length) break;
-          ATTR.lastIndex = i;
-          const m = ATTR.exec(rest);
-          if (!m) throw malformed(`expected name="value" attributes in <${tag}>, found "${rest.slice(i, i + 20)}" at line ${lineAt(text, lt)}`);
-          const key = '@' + m[1]!.toLowerCase();
-          if (Object.hasOwn(frame.obj, key)) throw malformed(`expected each attribute once in <${tag}>, found ${m[1]} twice at line ${lineAt(text, lt)}`);
-          setOwn(frame.obj, key, decodeEntities(m[2] ?? m[3] ?? ''));
-          i = ATTR.lastIndex;
+      const frame: Frame = { tag, name, obj: null, text: '' };
+      if (sp < innerEnd) {
+        const rest = text.slice(sp, innerEnd);
+        if (rest.trim()) readAttributes(frame, rest, lt);
+      }
+      if (reuse && !selfClosing && frame.obj === null && stack.length > 0 && reuse.names.has(name)) {
+        // The content up to the first closing tag of that spelling: if it was read before, it is a complete,
+        // balanced element content (it contains no such closing tag itself), so this element is exactly that.
+        const close = text.indexOf(`</${tag}>`, gt + 1);
+        if (close !== -1 && close - gt - 1 <= reuse.maxBytes) {
+          const hit = reuse.cache.get(text.slice(gt + 1, close));
+          if (hit && hit.depth === stack.length) {
+            checkChars(checkedTo, gt + 1);
+            checkedTo = close;
+            elements += hit.elements;
+            if (elements > limits.maxElements) {
+              throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected at most ${limits.maxElements} elements, found more`);
+            }
+            addChild(stack[stack.length - 1]!, name, hit.value);
+            pos = close + tag.length + 3;
+            continue;
+          }
         }
+        frame.reuseFrom = gt + 1;
+        frame.elementsAtOpen = elements;
       }
       stack.push(frame);
       if (selfClosing) closeFrame(stack.pop()!);
       pos = gt + 1;
     }
   }
+  if (checkedTo < len) checkChars(checkedTo, len);
   if (stack.length) throw malformed(`expected </${stack[stack.length - 1]!.tag}> before the end of the document (truncated?)`);
   if (root === undefined) throw malformed('expected a root element, found none');
   return { rootName, root, elements };
 
-  function closeFrame(frame: Frame): void {
-    let value: XmlValue;
-    if (frame.obj === null) value = frame.text.trim();
-    else {
-      const t = frame.text.trim();
-      if (t) frame.obj['#text'] = t;
-      value = frame.obj;
-    }
+  function valueOf(frame: Frame): XmlValue {
+    if (frame.obj === null) return frame.text.trim();
+    const t = frame.text.trim();
+    if (t) frame.obj['#text'] = t;
+    return frame.obj;
+  }
+
+  function closeFrame(frame: Frame, value: XmlValue = valueOf(frame)): void {
     const parent = stack[stack.length - 1];
     if (parent) addChild(parent, frame.name, value);
     else {
@@ -223,6 +297,45 @@ export function parseXml(text: string, limits: XmlLimits): ParsedXml {
       rootName = frame.name;
     }
   }
+
+  /** Caches a reusable element's value by its content text; `frame` is already popped, so the depth is its parent's. */
+  function remember(frame: Frame, closeAt: number, value: XmlValue): void {
+    const from = frame.reuseFrom!;
+    if (closeAt - from > reuse!.maxBytes) return;
+    const raw = text.slice(from, closeAt);
+    if (FORBIDDEN_CHAR.test(raw)) return; // refused at the end of this parse; never cached, so never skipped
+    if (reuse!.cache.size >= reuse!.maxEntries) reuse!.cache.clear();
+    reuse!.cache.set(raw, { value, elements: elements - frame.elementsAtOpen!, depth: stack.length });
+  }
+
+  /** Whether text[from, gt) is `tag` followed only by spaces, without slicing it. */
+  function closes(tag: string, from: number, gt: number): boolean {
+    if (!text.startsWith(tag, from)) return false;
+    for (let i = from + tag.length; i < gt; i++) if (!isSpace(text.charCodeAt(i))) return false;
+    return true;
+  }
+
+  function readAttributes(frame: Frame, rest: string, lt: number): void {
+    const obj: XmlObject = (frame.obj = {});
+    const tag = frame.tag;
+    let i = 0;
+    while (i < rest.length) {
+      while (i < rest.length && /\s/.test(rest[i]!)) i++;
+      if (i >= rest.length) break;
+      ATTR.lastIndex = i;
+      const m = ATTR.exec(rest);
+      if (!m) throw malformed(`expected name="value" attributes in <${tag}>, found "${rest.slice(i, i + 20)}" at line ${lineAt(text, lt)}`);
+      const key = '@' + m[1]!.toLowerCase();
+      if (Object.hasOwn(obj, key)) throw malformed(`expected each attribute once in <${tag}>, found ${m[1]} twice at line ${lineAt(text, lt)}`);
+      setOwn(obj, key, decodeEntities(m[2] ?? m[3] ?? ''));
+      i = ATTR.lastIndex;
+    }
+  }
+}
+
+/** XML white space (S production): space, tab, CR, LF. */
+function isSpace(ch: number): boolean {
+  return ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09;
 }
 
 /** Reads a child as a list whatever the multiplicity it had on the wire. */

@@ -3,16 +3,20 @@
  * Names resolve through a fixed table: the test never asks a real DNS server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { matchesGolden } from '../../../test/helpers/golden.js';
 import { matchesTextGolden } from '../../../test/helpers/golden-text.js';
+import { createTestDb } from '../../../test/helpers/db.js';
+import { createStoredChannel } from '../../alerts/stored-channels.js';
 import { loadConfig } from '../../config/load.js';
 import { configSchema } from '../../config/schema.js';
 import { formatMatrix, type FlowFormat } from './format.js';
-import { buildMatrix, collectFlows, systemDnsServers } from './matrix.js';
+import { buildMatrix, collectFlows, flowsConfig, systemDnsServers } from './matrix.js';
 import { flowProviders } from './providers/index.js';
 import type { Lang } from './types.js';
 
@@ -100,4 +104,64 @@ test('kb.proxy: one flow to the proxy instead of one per source; SNMP without cr
   const kb = collectFlows(config).filter((f) => f.provider === 'kb');
   assert.deepEqual(kb.map((f) => [f.id, f.ports, f.probe]), [['kb:proxy', [{ proto: 'tcp', port: 3128 }], { kind: 'tcp', host: 'proxy.example.org', port: 3128 }]]);
   assert.equal(collectFlows(config).find((f) => f.id === 'snmp:dc')?.probe, undefined);
+});
+
+test('alert channels stored from the web UI get their flows: matrix, `vigie flows` and its check list', async () => {
+  const tdb = await createTestDb('sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'vigie-flows-stored-'));
+  try {
+    const secretKey = 'a'.repeat(64);
+    const raw = {
+      db: { url: tdb.url },
+      server: { host: '192.0.2.20', port: 8443 },
+      snmp: { secretKey },
+      alerts: { channels: { 'ops-mail': { type: 'email', host: 'smtp.example.org', from: 'vigie@example.org', to: ['secops@example.org'] } } },
+    };
+    const config = configSchema.parse(raw);
+    const cfg = { ...config, alerts: config.alerts };
+    await createStoredChannel(tdb.db.kysely, cfg, 'ui-mail', { config: { type: 'email', host: 'relay.example.net', port: 465, security: 'tls', from: 'v@example.org', to: ['a@example.org'], user: 'u', password: 'p4ss' } }, 'admin');
+    await createStoredChannel(tdb.db.kysely, cfg, 'ui-chat', { config: { type: 'webhook', url: 'https://chat.example.net/hooks/T0KEN', format: 'slack' } }, 'admin');
+    await createStoredChannel(tdb.db.kysely, cfg, 'ui-syslog', { config: { type: 'syslog', host: '198.51.100.7', port: 1514, transport: 'udp' } }, 'admin');
+    await createStoredChannel(tdb.db.kysely, cfg, 'ui-syslog-tcp', { config: { type: 'syslog', host: 'logs.example.net', transport: 'tcp' } }, 'admin');
+
+    // without a database: vigie.yaml channels only
+    assert.deepEqual(collectFlows(config).filter((f) => ['smtp', 'webhooks', 'syslog'].includes(f.provider)).map((f) => f.id), ['smtp:ops-mail']);
+    const problems: string[] = [];
+    const withStored = await flowsConfig(config, tdb.db, problems);
+    assert.deepEqual(problems, []);
+    const flows = collectFlows(withStored).filter((f) => ['smtp', 'webhooks', 'syslog'].includes(f.provider));
+    const row = (id: string) => {
+      const f = flows.find((x) => x.id === id);
+      assert.ok(f, `${id} in ${flows.map((x) => x.id).join(', ')}`);
+      return { dest: f.destination.hosts ?? f.destination.addresses, ports: f.ports.map((p) => `${p.port}/${p.proto}`).join(','), probe: f.probe?.kind ?? null };
+    };
+    assert.deepEqual(flows.map((f) => f.id).sort(), ['smtp:ops-mail', 'smtp:ui-mail', 'syslog:ui-syslog', 'syslog:ui-syslog-tcp', 'webhooks:ui-chat']);
+    assert.deepEqual(row('smtp:ui-mail'), { dest: ['relay.example.net'], ports: '465/tcp', probe: 'smtp' });
+    assert.deepEqual(row('webhooks:ui-chat'), { dest: ['chat.example.net'], ports: '443/tcp', probe: 'tls' });
+    assert.deepEqual(row('syslog:ui-syslog'), { dest: ['198.51.100.7'], ports: '1514/udp', probe: null });
+    assert.deepEqual(row('syslog:ui-syslog-tcp'), { dest: ['logs.example.net'], ports: '514/tcp', probe: 'tcp' });
+
+    // a key that does not open the sealed secrets: the webhook (URL sealed) is reported, the others stay
+    const wrongKey = configSchema.parse({ ...raw, snmp: { secretKey: 'b'.repeat(64) } });
+    const wrong: string[] = [];
+    const partial = collectFlows(await flowsConfig(wrongKey, tdb.db, wrong)).map((f) => f.id);
+    assert.ok(partial.includes('syslog:ui-syslog') && !partial.includes('webhooks:ui-chat'), partial.join(', '));
+    assert.equal(wrong.length, 2, wrong.join('\n')); // ui-mail (password) and ui-chat (URL) are sealed
+    assert.match(wrong[0]!, /cannot be decrypted/);
+
+    // the CLI reads the same database (an existing SQLite file; never created by `vigie flows`)
+    const file = join(dir, 'vigie.yaml');
+    writeFileSync(file, JSON.stringify(raw));
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../../bin/vigie.js', import.meta.url)), 'flows', '--format', 'json', '--config', file], { cwd: dir }).toString();
+    const ids = (JSON.parse(out) as { rows: { id: string }[] }).rows.map((r) => r.id);
+    for (const id of ['smtp:ops-mail', 'smtp:ui-mail', 'webhooks:ui-chat', 'syslog:ui-syslog', 'syslog:ui-syslog-tcp']) assert.ok(ids.includes(id), `${id} in vigie flows: ${ids.join(', ')}`);
+    const missing = join(dir, 'absent.yaml');
+    writeFileSync(missing, JSON.stringify({ ...raw, db: { url: `sqlite:${join(dir, 'nothing-here.db')}` } }));
+    const alone = execFileSync(process.execPath, [fileURLToPath(new URL('../../../bin/vigie.js', import.meta.url)), 'flows', '--format', 'json', '--config', missing], { cwd: dir }).toString();
+    assert.ok(!alone.includes('ui-mail'));
+    assert.equal(existsSync(join(dir, 'nothing-here.db')), false, 'vigie flows created no database');
+  } finally {
+    await tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

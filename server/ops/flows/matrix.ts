@@ -4,7 +4,9 @@
  */
 import { promises as dnsPromises } from 'node:dns';
 import { readFileSync } from 'node:fs';
+import { withStoredChannels } from '../../alerts/stored-channels.js';
 import type { VigieConfig } from '../../config/schema.js';
+import type { Db } from '../../db/index.js';
 import { labels } from './endpoint.js';
 import { flowProviders } from './providers/index.js';
 import type { Endpoint, Flow, Label, Lang, ProviderContext } from './types.js';
@@ -44,6 +46,22 @@ export function providerContext(config: VigieConfig, opts: { resolvConf?: string
     ...(n.serverAddresses.length ? { addresses: n.serverAddresses } : !wildcard ? { addresses: [config.server.host] } : n.publicFqdn ? { hosts: [n.publicFqdn] } : { addresses: [] }),
   };
   return { server, dnsServers: n.dnsServers.length ? n.dnsServers : systemDnsServers(opts.resolvConf) };
+}
+
+/**
+ * The configuration the matrix is built from: vigie.yaml plus the alert channels stored from the web UI
+ * (server/alerts/stored-channels.ts), whose SMTP relays, webhook endpoints and syslog collectors need their flows as
+ * much as the vigie.yaml ones (vigie.yaml wins a name clash, as everywhere). Without a database the config alone;
+ * a database that cannot be read gives the config alone too, with the reason in `problems`.
+ */
+export async function flowsConfig(config: VigieConfig, db: Db | null, problems: string[] = []): Promise<VigieConfig> {
+  if (!db) return config;
+  try {
+    return await withStoredChannels(db, config, (p) => problems.push(p));
+  } catch (e) {
+    problems.push(`alert channels stored from the web UI not read: ${(e as Error).message}`);
+    return config;
+  }
 }
 
 /** Every flow of the configuration, provider by provider, in registry order. */

@@ -9,7 +9,7 @@ import type { VigieConfig } from '../../config/schema.js';
 import type { Db } from '../../db/index.js';
 import { saveFlowChecks } from '../../db/repositories/flow-checks.js';
 import { checkFlows, type CheckOptions, type CheckReport } from './check.js';
-import { collectFlows } from './matrix.js';
+import { collectFlows, flowsConfig } from './matrix.js';
 
 interface Log {
   info(obj: object, msg: string): void;
@@ -36,14 +36,24 @@ export class FlowMonitor {
   /** Stores every later report in the database (flow_checks) under `host` — flows are a property of the host. */
   useDb(db: Db, host = hostname()): void {
     this.db = db;
+    this.channelsDb = db;
     this.host = host;
   }
+
+  /** Checks the flows of the alert channels stored from the web UI too (without storing reports). */
+  useStoredChannels(db: Db): void {
+    this.channelsDb = db;
+  }
+  private channelsDb: Db | null = null;
   private host = hostname();
 
   run(trigger: 'startup' | 'api' | 'schedule'): Promise<CheckReport> {
     this.running ??= (async () => {
       try {
-        const report = await checkFlows(collectFlows(this.config), { timeoutMs: this.config.network.checkTimeoutMs, ...this.options });
+        const problems: string[] = [];
+        const config = await flowsConfig(this.config, this.channelsDb, problems);
+        for (const p of problems) this.log?.warn({ problem: p }, 'network flow check: stored alert channels');
+        const report = await checkFlows(collectFlows(config), { timeoutMs: this.config.network.checkTimeoutMs, ...this.options });
         this.report(report, trigger);
         this.last = { ...report, trigger };
         await this.store(report);

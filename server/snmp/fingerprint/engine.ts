@@ -164,8 +164,85 @@ function cpeValue(v: string): string {
   return v.toLowerCase().replace(/\s+/g, '_').replace(/([\\:*?!"#$%&'()+,/;<=>@[\]^`{|}~])/g, '\\$1');
 }
 
+/** The version normalised by the definition's scheme and the definition's CPE filled with it (null without a version). */
+export function versionAndCpe(def: CompiledDefinition, rawVersion: string | null, model: string | null): { version: string | null; cpe: string | null } {
+  const scheme = versionSchemes.require(def.versionScheme);
+  const version = rawVersion ? (scheme.normalise ? scheme.normalise(rawVersion) : rawVersion) : null;
+  const cpe = version ? def.cpe.replace('{version}', cpeValue(version)).replace('{model}', cpeValue(model ?? '*')) : null;
+  return { version, cpe };
+}
+
 export async function fingerprint(data: FingerprintData, ctx: ExtractContext): Promise<FingerprintResult> {
   const { def, ambiguousWith } = detect(data, ctx.facts);
+  return extract(data, def, ambiguousWith, ctx);
+}
+
+/**
+ * What an agent reports of a device (FusionInventory/GLPI SNMPQUERY, NETDISCOVERY): sysDescr and the manufacturer
+ * the agent derived from the sysObjectID's enterprise, but never the sysObjectID itself.
+ */
+export interface ReportedFacts {
+  sysDescr: string;
+  manufacturer: string | null;
+}
+
+/** Company names as agents and our data spell them, reduced to one key per family (HP = Hewlett-Packard = HPE = Compaq). */
+const VENDOR_FAMILIES: [RegExp, string][] = [[/^(hewlettpackard|hpe?|compaq|aruba)/, 'hp'], [/^netscreen/, 'juniper']];
+function vendorKey(s: string): string {
+  const n = s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return VENDOR_FAMILIES.find(([re]) => re.test(n))?.[1] ?? n;
+}
+const prefixOf = (x: string, y: string): boolean => Math.min(x.length, y.length) >= 2 && (x.startsWith(y) || y.startsWith(x));
+/**
+ * How well two company names agree: 2 when one starts with the other ("Juniper Networks" / "Juniper", "Aruba" /
+ * "Aruba Networks"), 1 when only their families do (Hewlett-Packard / HPE Aruba), 0 otherwise.
+ */
+function vendorAgreement(a: string, b: string): number {
+  if (prefixOf(a.toLowerCase().replace(/[^a-z0-9]/g, ''), b.toLowerCase().replace(/[^a-z0-9]/g, ''))) return 2;
+  return prefixOf(vendorKey(a), vendorKey(b)) ? 1 : 0;
+}
+
+/**
+ * Detection without a sysObjectID. Evidence for a definition: the reported manufacturer is its vendor, or the
+ * enterprise of one of its OIDs (data/snmp/enterprises.yaml) — standing in for every OID condition, at the
+ * enterprise level only; a sysDescr condition of any of its items holds; its own sysDescr version pattern reads the
+ * sysDescr. At least one match item must hold on that evidence (its OID condition by the manufacturer, its sysDescr
+ * condition and `except` as usual; probe items never hold, nothing was probed). Scores stay below any real
+ * sysObjectID match. Two definitions tied at the best score give no answer (a guess would give a wrong CPE): the
+ * caller keeps the agent's own values.
+ */
+export function detectReported(data: FingerprintData, reported: ReportedFacts): { def: CompiledDefinition | null; ambiguousWith: string[] } {
+  const maker = reported.manufacturer ?? '';
+  let best: CompiledDefinition | null = null;
+  let bestScore = -1;
+  let ties: string[] = [];
+  for (const def of data.definitions) {
+    const enterprises = def.compiledMatch.flatMap((m) => m.oids).map((o) => /^1\.3\.6\.1\.4\.1\.(\d+)/.exec(o)?.[1]).map((e) => (e ? data.enterprises.get(e) : undefined));
+    const agreement = maker ? Math.max(0, ...[def.vendor, ...enterprises].map((v) => (v ? vendorAgreement(v, maker) : 0))) : 0;
+    const vendorOk = agreement > 0;
+    let holds = false;
+    let descrOk = false;
+    for (const m of def.compiledMatch) {
+      if (m.probe || m.except?.test(reported.sysDescr)) continue;
+      const descr = m.sysDescr ? m.sysDescr.test(reported.sysDescr) : null;
+      if (descr) descrOk = true;
+      if ((m.oids.length ? vendorOk : true) && descr !== false) holds = true;
+    }
+    if (!holds) continue;
+    let score = (vendorOk ? 1000 + agreement : 0) + (descrOk ? 10 : 0) + (def.priority ?? 0) * 1_000_000_0;
+    // between definitions of one vendor (Junos / ScreenOS), the one whose own version pattern reads this sysDescr
+    if (def.compiledExtract.version?.some((src) => src.sysDescr && src.re?.test(reported.sysDescr))) score += 5;
+    if (score > bestScore) {
+      best = def;
+      bestScore = score;
+      ties = [];
+    } else if (score === bestScore) ties.push(def.id);
+  }
+  return ties.length ? { def: null, ambiguousWith: best ? [best.id, ...ties] : ties } : { def: best, ambiguousWith: [] };
+}
+
+/** Extraction with the definition already chosen (detect or detectReported), through the context's sources. */
+export async function extract(data: FingerprintData, def: CompiledDefinition | null, ambiguousWith: string[], ctx: ExtractContext): Promise<FingerprintResult> {
   const entityFallback = async (f: EntityField): Promise<string | null> => {
     const rows = await ctx.entities();
     const r = rows.find((x) => x.class === 'chassis' && x[f]) ?? null;
@@ -186,9 +263,7 @@ export async function fingerprint(data: FingerprintData, ctx: ExtractContext): P
     serial ??= await entityFallback('serial');
   }
   const features = await firstOf(def.compiledExtract.features, 'features', ctx);
-  const scheme = versionSchemes.require(def.versionScheme);
-  const version = rawVersion ? (scheme.normalise ? scheme.normalise(rawVersion) : rawVersion) : null;
+  const { version, cpe } = versionAndCpe(def, rawVersion, model);
   const type = def.compiledTypes.find((t) => (!t.sysDescr || t.sysDescr.test(ctx.facts.sysDescr)) && (!t.oids.length || t.oids.some((o) => oidUnder(ctx.facts.sysObjectID, o))))?.type ?? def.type;
-  const cpe = version ? def.cpe.replace('{version}', cpeValue(version)).replace('{model}', cpeValue(model ?? '*')) : null;
   return { osId: def.id, vendor: def.vendor, os: def.os, type, version, rawVersion, model, serial, features, versionScheme: def.versionScheme, cpe, ambiguousWith };
 }

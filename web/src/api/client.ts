@@ -4,6 +4,7 @@
  * the bundle). A 401 tells the app to show the login page.
  */
 import type { z } from 'zod';
+import { takePrefetched } from './prefetch.js';
 
 export class ApiError extends Error {
   constructor(
@@ -32,13 +33,16 @@ export async function api<T>(path: string, init: { method?: 'GET' | 'POST' | 'PA
     const t = csrfToken();
     if (t) headers['x-csrf-token'] = t;
   }
-  const res = await fetch(`/api/v1${path}`, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    ...(init.signal ? { signal: init.signal } : {}),
-  });
+  // A GET the entry already started (prefetch.ts) is taken in flight rather than asked again.
+  const early = method === 'GET' ? takePrefetched(path) : undefined;
+  const res = await (early ??
+    fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    }));
   if (!res.ok) {
     let code = 'HTTP_' + res.status;
     let message = res.statusText;

@@ -1,5 +1,5 @@
 /** react-query hooks over the API; `useProbe` tells whether an endpoint other issues are building exists yet. */
-import { useQuery, type UseQueryResult } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { api, isMissingRoute } from './client.js';
 
 export function useApi<T>(path: string | null, options: { refetchInterval?: number } = {}): UseQueryResult<T> {
@@ -16,11 +16,13 @@ export function useApi<T>(path: string | null, options: { refetchInterval?: numb
  * lights up once the feature is deployed), 'unknown' while checking.
  */
 export function useProbe(path: string): 'yes' | 'no' | 'unknown' {
+  const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['probe', path],
     queryFn: async ({ signal }) => {
       try {
-        await api(path, { signal });
+        // The answer is the data useApi(path) asks for next: kept, so the page does not fetch it a second time.
+        qc.setQueryData([path], await api(path, { signal }));
         return true;
       } catch (e) {
         if (isMissingRoute(e)) return false;

@@ -8,11 +8,11 @@ import { Link, useSearchParams } from 'react-router';
 import type { AssetsListReply, AssetSummary } from '../../../common/api/assets.js';
 import { api, qs, type Infer } from '../api/client.js';
 import { useApi } from '../api/hooks.js';
+import { ASSET_FILTERS as FILTERS, ASSETS_DEFAULT_LIMIT, assetsListPath } from '../api/paths.js';
 import { ErrorBox, Loading, Pager, StatusBadge } from '../components/ui.js';
 import { useI18n, type MessageKey } from '../i18n/index.js';
 
 type Page = Infer<typeof AssetsListReply>;
-const FILTERS = ['name', 'kind', 'os', 'status', 'tag'] as const;
 const SORTABLE: Record<string, [string, string]> = { hostname: ['hostname', '-hostname'], lastSeenAt: ['lastSeen', '-lastSeen'], id: ['id', '-id'] };
 const COLS_KEY = 'vigie.assets.columns';
 const DEFAULT_HIDDEN: VisibilityState = { fqdn: false, vendor: false, serial: false, macs: false, tag: false, sourceFormat: false, firstSeenAt: false, agent: false };
@@ -27,7 +27,7 @@ export function AssetsPage() {
   const { t, fmtDate, fmtNumber } = useI18n();
   const [params, setParams] = useSearchParams();
   const [cursors, setCursors] = useState<string[]>([]);
-  const [limit, setLimit] = useState(50);
+  const [limit, setLimit] = useState(ASSETS_DEFAULT_LIMIT);
   const [exporting, setExporting] = useState<string | null>(null);
   const [visibility, setVisibility] = useState<VisibilityState>(() => {
     try {
@@ -39,13 +39,12 @@ export function AssetsPage() {
   useEffect(() => localStorage.setItem(COLS_KEY, JSON.stringify(visibility)), [visibility]);
 
   const filters = Object.fromEntries(FILTERS.map((f) => [f, params.get(f) ?? ''])) as Record<(typeof FILTERS)[number], string>;
-  // The dashboard's "inventories in 24 h" links here with seenSince (no form field: applying other filters drops it).
-  const seenSince = params.get('seenSince') ?? undefined;
   const sort = params.get('sort') ?? 'hostname';
   const cursor = cursors[cursors.length - 1];
   const filterKey = params.toString();
   useEffect(() => setCursors([]), [filterKey, limit]);
-  const q = useApi<Page>(`/assets${qs({ ...filters, seenSince, sort, limit, cursor })}`);
+  // Filters (and the dashboard's seenSince), sort, page size, cursor: the path the entry prefetches on a first load.
+  const q = useApi<Page>(assetsListPath(params, limit, cursor));
 
   const columns = useMemo<ColumnDef<AssetSummary>[]>(
     () => [

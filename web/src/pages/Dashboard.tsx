@@ -3,7 +3,6 @@
  * KEV, and the most vulnerable assets (when the findings API is there); knowledge-base freshness; 30-day trends.
  * Every number links to the filtered list behind it.
  */
-import { useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { StatsFindingsReply } from '../../../common/api/dashboard.js';
 import type { KbSourcesReply } from '../../../common/api/kb.js';
@@ -11,6 +10,7 @@ import type { StatsReply } from '../../../common/api/stats.js';
 import type { StatsTrendsReply } from '../../../common/api/trends.js';
 import { isMissingRoute, qs, type Infer } from '../api/client.js';
 import { useApi, useProbe } from '../api/hooks.js';
+import { DASHBOARD_PATHS } from '../api/paths.js';
 import { Chart } from '../components/Chart.js';
 import { KbSources } from '../components/KbSources.js';
 import { ErrorBox, Loading, NotAvailable } from '../components/ui.js';
@@ -96,7 +96,7 @@ function TopAssets({ items }: { items: FindingStats['topAssets'] }) {
 function FindingsSummary() {
   const { t, fmtNumber } = useI18n();
   // No probe first: on a large fleet this is the dashboard's heaviest call, and a server without it answers 404.
-  const q = useApi<FindingStats>('/stats/findings?top=10');
+  const q = useApi<FindingStats>(DASHBOARD_PATHS.findings);
   if (q.isPending) return <Loading />;
   if (q.error) return isMissingRoute(q.error) ? <NotAvailable feature={t('nav.vulnerabilities')} /> : <ErrorBox error={q.error} />;
   const f = q.data;
@@ -119,8 +119,8 @@ function FindingsSummary() {
 /** The oldest "last success" among the KB sources, and whether any is stale: the freshness of what matching used. */
 function KbFreshness() {
   const { t, fmtDate } = useI18n();
-  const available = useProbe('/kb/sources');
-  const q = useApi<Infer<typeof KbSourcesReply>>(available === 'yes' ? '/kb/sources' : null);
+  const available = useProbe(DASHBOARD_PATHS.kbSources);
+  const q = useApi<Infer<typeof KbSourcesReply>>(available === 'yes' ? DASHBOARD_PATHS.kbSources : null);
   if (available !== 'yes' || !q.data) return null;
   const dates = q.data.items.map((s) => s.lastSuccessAt).filter((d): d is string => Boolean(d)).sort();
   const stale = q.data.items.some((s) => s.stale);
@@ -135,15 +135,16 @@ function KbFreshness() {
   );
 }
 
-function Trends() {
+function Trends({ deferChart }: { deferChart: boolean }) {
   const { t } = useI18n();
-  const q = useApi<Trends>('/stats/trends?days=30');
+  const q = useApi<Trends>(DASHBOARD_PATHS.trends);
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorBox error={q.error} />;
   const days = q.data.days;
   if (!days.some((d) => d.inventories || d.rejected || d.newAssets)) return <p className="muted">{t('dashboard.noTrendData')}</p>;
   return (
     <Chart
+      defer={deferChart}
       label={t('dashboard.trends')}
       option={{
         grid: { left: 40, right: 16, top: 32, bottom: 28 },
@@ -189,12 +190,12 @@ function CountList({ items, param, caption }: { items: Stats['byKind']; param: '
 export function DashboardPage() {
   const { t, fmtNumber } = useI18n();
   const navigate = useNavigate();
-  const stats = useApi<Stats>('/stats');
-  // Everything the page needs starts at once (same query keys as the sections below, so no second request),
-  // with the chart code: no waterfall of "stats, then findings, then trends, then echarts".
-  useApi<FindingStats>('/stats/findings?top=10');
-  useApi<Trends>('/stats/trends?days=30');
-  useEffect(() => void import('../components/ChartImpl.js'), []);
+  const stats = useApi<Stats>(DASHBOARD_PATHS.stats);
+  // Everything the page needs starts at once (same query keys as the sections below, so no second request; on a
+  // first load the entry has already started them: api/paths.ts). The charts' code is loaded once the finding
+  // figures are in (components/Chart.tsx): parsing echarts (the largest chunk) earlier would hold them back.
+  const deferCharts = useApi<FindingStats>(DASHBOARD_PATHS.findings).isPending;
+  useApi<Trends>(DASHBOARD_PATHS.trends);
   if (stats.isPending) return <Loading />;
   if (stats.error) return <ErrorBox error={stats.error} />;
   const s = stats.data;
@@ -222,6 +223,7 @@ export function DashboardPage() {
           <h2>{t('dashboard.byKind')}</h2>
           {s.byKind.length ? (
             <Chart
+              defer={deferCharts}
               label={t('dashboard.byKind')}
               height={220}
               onClickName={(name) => navigate(`/assets${qs({ kind: name })}`)}
@@ -239,6 +241,7 @@ export function DashboardPage() {
           <h2>{t('dashboard.byOs')}</h2>
           {byOs.length ? (
             <Chart
+              defer={deferCharts}
               label={t('dashboard.byOs')}
               height={Math.max(160, byOs.length * 26)}
               onClickName={(name) => navigate(`/assets${qs({ os: name })}`)}
@@ -256,7 +259,7 @@ export function DashboardPage() {
 
       <div className="card">
         <h2>{t('dashboard.trends')}</h2>
-        <Trends />
+        <Trends deferChart={deferCharts} />
       </div>
 
       <div className="card">

@@ -1,0 +1,149 @@
+/**
+ * Agent network tasks: which agent gets which task, the credential sets the agent can use, the config checks, and
+ * the PROLOG OPTION elements as FusionInventory 2.6 itself reads them (its XML::Response parser, run with perl).
+ * The whole exchange with the real agent and snmpsim is test/e2e/agent-network-tasks.e2e.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { configSchema } from '../config/schema.js';
+import { createTestDb } from '../../test/helpers/db.js';
+import { startTestServer } from '../../test/helpers/app.js';
+import { hasShared, SHARED, skipUnless } from '../../test/helpers/components.js';
+import { agentHost, authentication, prologOptions, tasksFor } from './agent-tasks.js';
+
+const FUSION_LIB = '/usr/share/fusioninventory/lib';
+
+test('agentHost and tasksFor: host names from the DEVICEID, * globs, case-insensitive', () => {
+  assert.equal(agentHost('Paris-PC12-2026-11-28-17-52-17'), 'paris-pc12');
+  assert.equal(agentHost('no-date-suffix'), 'no-date-suffix');
+  const tasks = configSchema.parse({
+    db: { url: 'sqlite::memory:' },
+    snmp: { agentTasks: [{ name: 'a', agents: ['paris-*'], inventory: ['10.0.0.1'] }, { name: 'b', agents: ['lyon-pc1', 'PARIS-PC12'], discover: ['10.0.0.0/24'] }, { name: 'c', agents: ['*'], inventory: ['10.0.0.2'] }] },
+  }).snmp.agentTasks;
+  assert.deepEqual(tasksFor(tasks, 'paris-pc12-2026-11-28-17-52-17').map((t) => t.task.name), ['a', 'b', 'c']);
+  assert.deepEqual(tasksFor(tasks, 'lyon-pc1-2026-11-28-17-52-17').map((t) => [t.task.name, t.index]), [['b', 1], ['c', 2]]);
+  assert.deepEqual(tasksFor(tasks, 'lyon-pc10-2026-11-28-17-52-17').map((t) => t.task.name), ['c']);
+  // a dot in a pattern is literal, not "any character"
+  const dotted = configSchema.parse({ db: { url: 'sqlite::memory:' }, snmp: { agentTasks: [{ name: 'd', agents: ['a.b'], inventory: ['10.0.0.1'] }] } }).snmp.agentTasks;
+  assert.deepEqual(tasksFor(dotted, 'axb-2026-11-28-17-52-17'), []);
+});
+
+test('config: ranges and addresses checked, allowedTargets enforced, unknown keys refused', () => {
+  const parse = (snmp: unknown) => configSchema.safeParse({ db: { url: 'sqlite::memory:' }, snmp });
+  const messages = (snmp: unknown) => {
+    const r = parse(snmp);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  assert.ok(parse({ agentTasks: [{ name: 'x', agents: ['*'], discover: ['10.1.0.0/16', '10.2.0.1-10.2.0.9'], inventory: ['10.3.0.1'] }] }).success);
+  assert.deepEqual(messages({ agentTasks: [{ name: 'x', agents: ['*'] }] }), ['snmp.agentTasks.0: give discover ranges, inventory addresses or both']);
+  assert.deepEqual(messages({ agentTasks: [{ name: 'x', agents: ['*'], discover: ['10.0.0.0/8'], inventory: ['10.0.0.0/24'] }] }), [
+    'snmp.agentTasks.0.discover.0: expected an IPv4 CIDR or range a.b.c.d-e.f.g.h of at most 65536 addresses, found "10.0.0.0/8"',
+    'snmp.agentTasks.0.inventory.0: expected an IPv4 address, found "10.0.0.0/24"',
+  ]);
+  assert.deepEqual(messages({ allowedTargets: ['10.0.0.0/16'], agentTasks: [{ name: 'x', agents: ['*'], discover: ['10.0.255.0-10.1.0.5'], inventory: ['10.0.0.1'] }] }), [
+    'snmp.agentTasks.0.discover.0: "10.0.255.0-10.1.0.5" is outside snmp.allowedTargets',
+  ]);
+  assert.equal(parse({ agentTasks: [{ name: 'x', agents: ['pc 1'], inventory: ['10.0.0.1'] }] }).success, false);
+  assert.equal(parse({ agentTasks: [{ name: 'x', agents: ['*'], inventory: ['10.0.0.1'], community: 'public' }] }).success, false);
+});
+
+test('authentication: what the agent can use, and why not', () => {
+  assert.deepEqual(authentication(1, { version: 'v2c', community: 'p&"<' }), { xml: '<AUTHENTICATION ID="1" VERSION="2c" COMMUNITY="p&amp;&quot;&lt;"/>' });
+  assert.deepEqual(authentication(2, { version: 'v1', community: 'public' }), { xml: '<AUTHENTICATION ID="2" VERSION="1" COMMUNITY="public"/>' });
+  assert.deepEqual(authentication(3, { version: 'v3', user: 'u', level: 'authPriv', authProtocol: 'sha', authKey: 'ak', privProtocol: 'aes', privKey: 'pk' }), {
+    xml: '<AUTHENTICATION ID="3" VERSION="3" USERNAME="u" AUTHPROTOCOL="sha" AUTHPASSPHRASE="ak" PRIVPROTOCOL="aes" PRIVPASSPHRASE="pk"/>',
+  });
+  assert.deepEqual(authentication(4, { version: 'v3', user: 'u', level: 'noAuthNoPriv' }), { xml: '<AUTHENTICATION ID="4" VERSION="3" USERNAME="u"/>' });
+  assert.deepEqual(authentication(5, { version: 'v3', user: 'u', level: 'authPriv', authProtocol: 'sha256', authKey: 'k', privProtocol: 'aes', privKey: 'p' }), { unusable: 'authentication sha256 (the agent knows md5 and sha)' });
+  assert.deepEqual(authentication(6, { version: 'v3', user: 'u', level: 'authPriv', authProtocol: 'sha', authKey: 'k', privProtocol: 'aes256', privKey: 'p' }), { unusable: 'privacy aes256 (the agent knows des and aes)' });
+  assert.ok('unusable' in authentication(7, { version: 'v3', user: 'u', level: 'authNoPriv', authProtocol: 'md5', authKey: 'k', context: 'vlan-10' }));
+});
+
+test('prologOptions: OPTION elements per task, as FusionInventory::Agent::XML::Response reads them', async () => {
+  const tdb = await createTestDb('sqlite');
+  try {
+    const config = configSchema.parse({
+      db: { url: tdb.url },
+      snmp: {
+        port: 161,
+        credentials: [
+          { name: 'lan', version: 'v2c', community: 'pub&lic' },
+          { name: 'core', version: 'v3', user: 'vigie', level: 'authPriv', authProtocol: 'sha256', authKey: 'authkey12', privProtocol: 'aes', privKey: 'privkey12' },
+          { name: 'old', version: 'v3', user: 'ops', level: 'authPriv', authProtocol: 'sha', authKey: 'authkey12', privProtocol: 'des', privKey: 'privkey12' },
+        ],
+        agentTasks: [
+          { name: 'paris', agents: ['paris-*'], discover: ['10.1.0.0/24', '10.2.0.1-10.2.0.20'], inventory: ['10.1.0.1', '10.1.0.2'], port: 1161, threads: 4, timeoutSeconds: 3 },
+          { name: 'unknown-creds', agents: ['*'], inventory: ['10.9.0.1'], credentials: ['nope'] },
+          { name: 'lyon', agents: ['lyon-*'], inventory: ['10.3.0.1'], credentials: ['old'] },
+        ],
+      },
+    });
+    const problems: string[] = [];
+    const xml = await prologOptions({ db: tdb.db, config }, 'paris-pc1-2026-11-28-17-52-17', problems);
+    assert.deepEqual(problems, [
+      'agent task paris: credential set core left out: authentication sha256 (the agent knows md5 and sha)',
+      'agent task unknown-creds: unknown credential set(s) nope; known: lan, core, old',
+    ]);
+    assert.equal(
+      xml,
+      '<OPTION><NAME>NETDISCOVERY</NAME><PARAM THREADS_DISCOVERY="4" TIMEOUT="3" PID="1"/>' +
+        '<RANGEIP ID="1" IPSTART="10.1.0.0" IPEND="10.1.0.255" ENTITY="0" PORT="1161"/><RANGEIP ID="2" IPSTART="10.2.0.1" IPEND="10.2.0.20" ENTITY="0" PORT="1161"/>' +
+        '<AUTHENTICATION ID="1" VERSION="2c" COMMUNITY="pub&amp;lic"/><AUTHENTICATION ID="3" VERSION="3" USERNAME="ops" AUTHPROTOCOL="sha" AUTHPASSPHRASE="authkey12" PRIVPROTOCOL="des" PRIVPASSPHRASE="privkey12"/></OPTION>' +
+        '<OPTION><NAME>SNMPQUERY</NAME><PARAM THREADS_QUERY="4" TIMEOUT="3" PID="2"/>' +
+        '<DEVICE ID="1" IP="10.1.0.1" PORT="1161" AUTHSNMP_ID="1"/><DEVICE ID="2" IP="10.1.0.2" PORT="1161" AUTHSNMP_ID="1"/><AUTHENTICATION ID="1" VERSION="2c" COMMUNITY="pub&amp;lic"/></OPTION>',
+    );
+    assert.equal(await prologOptions({ db: tdb.db, config }, 'nantes-pc1-2026-11-28-17-52-17'), '');
+    const lyon = await prologOptions({ db: tdb.db, config }, 'lyon-pc1-2026-11-28-17-52-17');
+    assert.match(lyon, /<PARAM THREADS_QUERY="10" TIMEOUT="2" PID="6"\/><DEVICE ID="1" IP="10.3.0.1" AUTHSNMP_ID="1"\/><AUTHENTICATION ID="1" VERSION="3" USERNAME="ops"/);
+
+    // the agent's own reader of the PROLOG reply, with the force_array list it uses
+    const skip = skipUnless(existsSync(`${FUSION_LIB}/FusionInventory/Agent/XML/Response.pm`), 'fusioninventory-agent not installed');
+    if (skip) return;
+    const perl = `use lib "${FUSION_LIB}"; use FusionInventory::Agent::XML::Response; use JSON::PP;
+      local $/; my $r = FusionInventory::Agent::XML::Response->new(content => <STDIN>);
+      print JSON::PP->new->canonical->encode({ d => [$r->getOptionsInfoByName('NETDISCOVERY')], q => [$r->getOptionsInfoByName('SNMPQUERY')] });`;
+    const read = JSON.parse(execFileSync('perl', ['-e', perl], { input: `<?xml version="1.0" encoding="UTF-8"?><REPLY>${xml}<RESPONSE>SEND</RESPONSE><PROLOG_FREQ>24</PROLOG_FREQ></REPLY>` }).toString()) as {
+      d: { PARAM: Record<string, string>[]; RANGEIP: Record<string, string>[]; AUTHENTICATION: Record<string, string>[] }[];
+      q: { PARAM: Record<string, string>[]; DEVICE: Record<string, string>[]; AUTHENTICATION: Record<string, string>[] }[];
+    };
+    assert.deepEqual(read.d[0]!.PARAM[0], { PID: '1', THREADS_DISCOVERY: '4', TIMEOUT: '3' });
+    assert.deepEqual(read.d[0]!.RANGEIP[1], { ENTITY: '0', ID: '2', IPEND: '10.2.0.20', IPSTART: '10.2.0.1', PORT: '1161' });
+    assert.deepEqual(read.d[0]!.AUTHENTICATION.map((a) => a.COMMUNITY ?? a.USERNAME), ['pub&lic', 'ops']);
+    assert.deepEqual(read.q[0]!.DEVICE.map((d) => [d.IP, d.PORT, d.AUTHSNMP_ID]), [['10.1.0.1', '1161', '1'], ['10.1.0.2', '1161', '1']]);
+    assert.deepEqual(read.q[0]!.AUTHENTICATION, [{ COMMUNITY: 'pub&lic', ID: '1', VERSION: '2c' }]);
+  } finally {
+    await tdb.drop();
+  }
+});
+
+test('the captured FusionInventory exchange replayed into a server: devices stored, control messages answered', { skip: skipUnless(hasShared, '../shared corpus missing') }, async () => {
+  const dir = `${SHARED}corpus/agents/exchanges/fusion-netdiscovery-snmpquery/`;
+  const s = await startTestServer('sqlite');
+  try {
+    const post = async (n: string) => {
+      const res = await s.app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-compress-zlib', 'user-agent': 'FusionInventory-Agent_v2.6-3' }, payload: readFileSync(`${dir}${n}-req.body`) });
+      assert.equal(res.statusCode, 200, `${n}: ${res.body}`);
+    };
+    // the agent's own inventory first (011), then its NETDISCOVERY messages (006-010) and SNMPQUERY messages (002-005)
+    for (const n of ['011', '006', '007', '008', '009', '010', '002', '003', '004', '005']) await post(n);
+    const assets = (await s.api<{ items: { id: number; kind: string; hostname: string; deviceId: string; sourceFormat: string; userAgent: string }[] }>('/assets?limit=10')).body.items;
+    const device = assets.find((a) => a.sourceFormat === 'snmp');
+    assert.ok(device, JSON.stringify(assets));
+    assert.equal(device.hostname, 'vm-loopback-snmpd');
+    assert.equal(device.userAgent, 'FusionInventory-Agent_v2.6-3');
+    assert.equal(assets.length, 2, 'the agent machine and one device (discovery and inventory found the same one)');
+    const receipts = (await s.api<{ items: { query: string; outcome: string; deviceId: string; assetId: number | null }[] }>('/receipts?limit=50')).body.items;
+    const agentId = 'vm-2026-11-28-17-52-17';
+    assert.deepEqual(
+      receipts.filter((r) => r.assetId === device.id).map((r) => `${r.query}:${r.outcome}:${r.deviceId}`).sort(),
+      [`NETDISCOVERY:accepted:${agentId}`, `SNMPQUERY:accepted:${agentId}`],
+    );
+    // START / NBIP / END notices: answered, on the agent's asset
+    assert.equal(receipts.filter((r) => r.outcome === 'answered' && r.deviceId === agentId).length, 7);
+    assert.equal(receipts.filter((r) => r.outcome === 'rejected').length, 0);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,0 +1,168 @@
+/**
+ * FusionInventory/GLPI agents as SNMP collectors for networks the server cannot reach (issue 3 §6).
+ * - Tasks out: the OCS PROLOG reply carries OPTION NETDISCOVERY (RANGEIP + AUTHENTICATION, every credential tried in
+ *   order) and OPTION SNMPQUERY (DEVICE + the AUTHENTICATION it names) as FusionInventory::Agent::Task::NetDiscovery /
+ *   NetInventory 2.6 read them (XML::TreePP, attributes and child elements alike; shared/corpus/agents/protocol.md §3).
+ *   Config `snmp.agentTasks` decides which agents (by host name) get which ranges; only an agent whose DEVICEID is
+ *   a known, not blocked asset gets any, since the reply carries SNMP secrets.
+ * - Devices in: SNMPQUERY / NETDISCOVERY messages are read by from-agent.ts and stored by scan.ts `storeDevice`, the
+ *   path of Vigie's own scans, with the agent's DEVICEID as the receipt's device and the snmp section's `reportedBy`.
+ *   A discovery report of a device already known only touches it: discovery knows less than an inventory (no
+ *   firmware, ports or modules), and overwriting would make the asset flap between the two every cycle.
+ */
+import type { VigieConfig } from '../config/schema.js';
+import type { Db } from '../db/index.js';
+import { findAssetByIdentity, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { identityKeys } from '../inventory/identity.js';
+import type { Ingestor } from '../inventory/ingest.js';
+import type { XmlValue } from '../inventory/formats/xml.js';
+import { ipv4Range, type SnmpConfig } from './config.js';
+import { fingerprints } from './fingerprint/load.js';
+import { fromFusionMessage } from './from-agent.js';
+import { credentialsFor, storeDevice } from './scan.js';
+import { toInventory } from './to-inventory.js';
+import { credentialLabel, type SnmpCredential } from './types.js';
+
+export type AgentTask = SnmpConfig['agentTasks'][number];
+
+export interface AgentTaskDeps {
+  db: Db;
+  config: Pick<VigieConfig, 'snmp' | 'db' | 'identity'>;
+}
+
+/** The host part of an OCS/Fusion DEVICEID (`host-YYYY-MM-DD-HH-MM-SS`), lower-case. */
+export function agentHost(deviceId: string): string {
+  return deviceId.replace(/-\d{4}(-\d{2}){5}$/, '').toLowerCase();
+}
+
+function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return re.test(value);
+}
+
+/** The configured tasks (with their index, which makes their PIDs) whose `agents` name this agent. */
+export function tasksFor(tasks: AgentTask[], deviceId: string): { task: AgentTask; index: number }[] {
+  const host = agentHost(deviceId);
+  return tasks.flatMap((task, index) => (task.agents.some((p) => globMatch(p, host)) ? [{ task, index }] : []));
+}
+
+/** PROCESSNUMBER the agent echoes in its messages: 2k+1 for the discovery of task k, 2k+2 for its inventory. */
+export const discoveryPid = (index: number): number => 2 * index + 1;
+export const inventoryPid = (index: number): number => 2 * index + 2;
+
+function attr(value: string | number): string {
+  return String(value).replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+}
+function element(name: string, attrs: Record<string, string | number | undefined>): string {
+  return `<${name}${Object.entries(attrs).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => ` ${k}="${attr(v!)}"`).join('')}/>`;
+}
+
+/**
+ * One credential set as the agent's AUTHENTICATION element, or why the agent cannot use it: its Net::SNMP 6 knows
+ * HMAC-MD5/SHA-1 authentication and DES/AES-128 privacy only, and FusionInventory passes no SNMPv3 context.
+ */
+export function authentication(id: number, c: SnmpCredential): { xml: string } | { unusable: string } {
+  if (c.version !== 'v3') return { xml: element('AUTHENTICATION', { ID: id, VERSION: c.version === 'v1' ? '1' : '2c', COMMUNITY: c.community }) };
+  if (c.context) return { unusable: 'an SNMPv3 context, which FusionInventory does not send' };
+  const a: Record<string, string | number | undefined> = { ID: id, VERSION: '3', USERNAME: c.user };
+  if (c.level !== 'noAuthNoPriv') {
+    const p = c.authProtocol ?? 'md5';
+    if (p !== 'md5' && p !== 'sha') return { unusable: `authentication ${p} (the agent knows md5 and sha)` };
+    Object.assign(a, { AUTHPROTOCOL: p, AUTHPASSPHRASE: c.authKey ?? '' });
+  }
+  if (c.level === 'authPriv') {
+    const p = c.privProtocol ?? 'des';
+    if (p !== 'des' && p !== 'aes') return { unusable: `privacy ${p} (the agent knows des and aes)` };
+    Object.assign(a, { PRIVPROTOCOL: p, PRIVPASSPHRASE: c.privKey ?? '' });
+  }
+  return { xml: element('AUTHENTICATION', a) };
+}
+
+/**
+ * The OPTION elements of this agent's PROLOG reply ('' when it has no task). `problems` gets what was left out
+ * (unknown or unusable credential sets) so the caller can log it; a task without a usable credential is skipped.
+ */
+export async function prologOptions(deps: AgentTaskDeps, deviceId: string, problems: string[] = []): Promise<string> {
+  const mine = tasksFor(deps.config.snmp.agentTasks, deviceId);
+  if (!mine.length) return '';
+  const out: string[] = [];
+  for (const { task, index } of mine) {
+    let creds: SnmpCredential[];
+    try {
+      creds = await credentialsFor(deps, task.credentials);
+    } catch (e) {
+      problems.push(`agent task ${task.name}: ${(e as Error).message}`);
+      continue;
+    }
+    const auths: string[] = [];
+    creds.forEach((c, k) => {
+      const a = authentication(k + 1, c);
+      if ('xml' in a) auths.push(a.xml);
+      else problems.push(`agent task ${task.name}: credential set ${credentialLabel(c)} left out: ${a.unusable}`);
+    });
+    if (!auths.length) {
+      problems.push(`agent task ${task.name}: no credential set the agent can use; task not sent`);
+      continue;
+    }
+    const port = task.port ?? deps.config.snmp.port;
+    const sendPort = port === 161 ? undefined : port;
+    if (task.discover.length) {
+      const ranges = task.discover.map((spec, k) => {
+        const r = ipv4Range(spec)!; // validated by the config schema
+        return element('RANGEIP', { ID: k + 1, IPSTART: r.start, IPEND: r.end, ENTITY: 0, PORT: sendPort });
+      });
+      out.push(`<OPTION><NAME>NETDISCOVERY</NAME>${element('PARAM', { THREADS_DISCOVERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: discoveryPid(index) })}${ranges.join('')}${auths.join('')}</OPTION>`);
+    }
+    if (task.inventory.length) {
+      // NetInventory reads one credential per device (AUTHSNMP_ID), it does not try them in turn: the first set
+      const devices = task.inventory.map((ip, k) => element('DEVICE', { ID: k + 1, IP: ip.trim(), PORT: sendPort, AUTHSNMP_ID: 1 }));
+      out.push(`<OPTION><NAME>SNMPQUERY</NAME>${element('PARAM', { THREADS_QUERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: inventoryPid(index) })}${devices.join('')}${auths[0]}</OPTION>`);
+    }
+  }
+  return out.join('');
+}
+
+export interface ReportSummary {
+  stored: { assetId: number; created: boolean; changes: number; address: string | null; osId: string | null }[];
+  /** NETDISCOVERY reports of devices already known: touched only. */
+  seen: { assetId: number; address: string | null }[];
+  notStored: string[];
+}
+
+/**
+ * Stores the devices of one SNMPQUERY / NETDISCOVERY message. `receipt` is the message's receipt draft (agent
+ * address, user agent, DEVICEID); each stored device gets its own receipt through storeDevice. Returns what was done;
+ * a message without devices (the agent's START / NBIP / END notices) returns empty lists.
+ */
+export async function storeReported(
+  deps: AgentTaskDeps & { ingestor: Ingestor },
+  args: { tree: XmlValue; query: 'SNMPQUERY' | 'NETDISCOVERY'; agentDeviceId: string; receipt: ReceiptDraft },
+): Promise<ReportSummary> {
+  const summary: ReportSummary = { stored: [], seen: [], notStored: [] };
+  const { devices, notStored } = await fromFusionMessage(args.tree, fingerprints());
+  summary.notStored.push(...notStored);
+  const content = args.tree && typeof args.tree === 'object' && !Array.isArray(args.tree) ? args.tree.content : undefined;
+  const pidText = content && typeof content === 'object' && !Array.isArray(content) && typeof content.processnumber === 'string' ? content.processnumber : '';
+  const task = deps.config.snmp.agentTasks[Math.ceil(Number(pidText) / 2) - 1];
+  const port = task?.port ?? deps.config.snmp.port;
+  const ua = args.receipt.userAgent ?? 'unknown agent';
+  const agentVersion = /_v([\w.-]+)$/.exec(ua)?.[1] ?? null;
+  const name = args.query === 'SNMPQUERY' ? 'fusioninventory-netinventory' : 'fusioninventory-netdiscovery';
+  for (const d of devices) {
+    const target = { host: d.address ?? args.receipt.remoteAddress ?? 'unknown', port };
+    if (args.query === 'NETDISCOVERY') {
+      const known = await findAssetByIdentity(deps.db.kysely, identityKeys(toInventory(d.inventory, target, agentVersion ?? 'unknown'), deps.config.identity));
+      if (known) {
+        await deps.ingestor.answered({ ...args.receipt, payload: null }, known.id);
+        summary.seen.push({ assetId: known.id, address: d.address });
+        continue;
+      }
+    }
+    const res = await storeDevice(deps.ingestor, d.inventory, target, {
+      userAgent: ua, remoteAddress: args.receipt.remoteAddress,
+      agent: { deviceId: args.agentDeviceId, name, version: agentVersion, query: args.query, protocol: args.receipt.protocol },
+    });
+    summary.stored.push({ assetId: res.assetId, created: res.created, changes: res.changes, address: d.address, osId: d.inventory.osId });
+  }
+  return summary;
+}
