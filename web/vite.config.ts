@@ -4,35 +4,49 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rollup } from 'vite';
+import { PAGE_ROUTES } from './src/pages/routes.js';
+
+/** A chunk's file and those it imports statically, transitively (what must be loaded before it runs). */
+function withStaticImports(chunks: Rollup.OutputChunk[], file: string, into = new Set<string>()): Set<string> {
+  if (into.has(file)) return into;
+  into.add(file);
+  for (const dep of chunks.find((c) => c.fileName === file)?.imports ?? []) withStaticImports(chunks, dep, into);
+  return into;
+}
 
 /**
- * The app's chunks (root.tsx and what it imports statically) as <link rel="modulepreload"> in index.html: they
- * download beside the tiny entry instead of after it has run (main.tsx imports root.tsx dynamically, after its
- * prefetches).
+ * Module preloads, so that the browser fetches code as it parses index.html rather than once the tiny entry has
+ * run (main.tsx imports the app and the page dynamically, after starting its API calls):
+ * - the app's chunks (root.tsx and its static imports), in index.html;
+ * - per route, the page's chunks, in dist/preload.json: the server adds them to index.html for that route
+ *   (server/http/web.ts), so they are not queued behind the page's API calls.
  */
-function preloadApp(): Plugin {
+function preloads(): Plugin {
+  let outDir = '';
   return {
-    name: 'vigie-preload-app',
+    name: 'vigie-preloads',
     apply: 'build',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir);
+    },
     transformIndexHtml: {
       order: 'post',
-      handler(html, ctx) {
-        const bundle = ctx.bundle ?? {};
-        const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
-        const root = chunks.find((c) => c.facadeModuleId?.endsWith('/src/root.tsx'));
-        if (!root) throw new Error('vigie-preload-app: expected a chunk for web/src/root.tsx, found none');
-        const files = new Set<string>();
-        const visit = (file: string) => {
-          if (files.has(file)) return;
-          files.add(file);
-          for (const dep of chunks.find((c) => c.fileName === file)?.imports ?? []) visit(dep);
-        };
-        visit(root.fileName);
-        const entries = new Set(chunks.filter((c) => c.isEntry).map((c) => c.fileName)); // already a <script>
-        return [...files]
-          .filter((f) => !entries.has(f))
-          .map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${f}` }, injectTo: 'head' as const }));
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((c): c is Rollup.OutputChunk => c.type === 'chunk');
+        const byModule = (path: string) => chunks.find((c) => c.facadeModuleId?.endsWith(path));
+        const root = byModule('/src/root.tsx');
+        if (!root) throw new Error('vigie-preloads: expected a chunk for web/src/root.tsx, found none');
+        const entries = new Set(chunks.filter((c) => c.isEntry).map((c) => c.fileName)); // already <script> tags
+        const app = [...withStaticImports(chunks, root.fileName)].filter((f) => !entries.has(f));
+        const routes = PAGE_ROUTES.map((r) => {
+          const page = byModule(`/src/pages/${r.module}.tsx`);
+          if (!page) throw new Error(`vigie-preloads: expected a chunk for web/src/pages/${r.module}.tsx, found none`);
+          const files = [...withStaticImports(chunks, page.fileName)].filter((f) => !entries.has(f) && !app.includes(f));
+          return { pattern: r.pattern, files: files.map((f) => `/${f}`) };
+        });
+        writeFileSync(join(outDir, 'preload.json'), JSON.stringify({ routes }, null, 1) + '\n');
+        return app.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${f}` }, injectTo: 'head' as const }));
       },
     },
   };
@@ -63,7 +77,7 @@ function precompress(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
-  plugins: [react(), preloadApp(), precompress()],
+  plugins: [react(), preloads(), precompress()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 900 },
   // `npx vite --config web/vite.config.ts` for development against a running `vigie server` on 8080.
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },

@@ -78,6 +78,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     return { kysely, dialect, url, sqlite, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client dropped by the server (restart, failover, `drop database … with (force)`) emits 'error' on the
+  // pool; unhandled, that would kill the process. The pool discards the client and the next query reconnects.
+  pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection lost: ${err.message}`, 'VigieDbWarning'));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect, url, close: () => kysely.destroy() };
 }

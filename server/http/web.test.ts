@@ -24,6 +24,17 @@ describe('web UI serving', { skip: existsSync(WEB_DIST + 'index.html') ? false :
     }
   });
 
+  test("index.html names the route's page chunks as module preloads, which exist", async () => {
+    for (const [url, page] of [['/', 'Dashboard'], ['/assets?name=x', 'Assets'], ['/assets/12', 'Asset'], ['/vulnerabilities/CVE-2026-1', 'Vulnerabilities']] as const) {
+      const html = (await s.app.inject({ method: 'GET', url, headers: { accept: 'text/html' } })).body;
+      const preloads = [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((m) => m[1]!);
+      assert.ok(preloads.some((f) => f.startsWith(`/assets/${page}-`)), `${url}: ${preloads.join(' ')}`);
+      for (const f of preloads) assert.equal((await s.app.inject({ method: 'GET', url: f })).statusCode, 200, f);
+    }
+    const unknown = (await s.app.inject({ method: 'GET', url: '/nowhere', headers: { accept: 'text/html' } })).body;
+    assert.doesNotMatch(unknown, /pages|Dashboard-/);
+  });
+
   test('hashed assets are cached; unknown API routes and non-HTML requests get JSON 404s', async () => {
     const html = (await s.app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } })).body;
     const js = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;

@@ -1,47 +1,54 @@
 /**
  * What a parse worker hands the main thread for one agent message (parse-pool.ts): one JSON string, because a
  * string crosses the thread boundary faster than the structured clone of ~1,000 small objects, and the main
- * thread's JSON.parse is the part that costs it time.
+ * thread's JSON.parse is the part that costs it time, so the text carries only what the main thread uses.
  *
- * Software entries whose catalogue id the worker knows (prepared.softwareIds) cross as a stub
- * `[name, version, arch, origin, installDate]`: the main thread writes them by id, and the diff reads only those
- * fields, and their key hash crosses as ''. Only entries not yet catalogued cross in full (publisher, extra…). On a
- * real 909-package inventory the text shrinks from ~320 KB to ~90 KB once the fleet's packages are catalogued.
+ * - A software entry whose catalogue id the worker knows (prepared.softwareIds) crosses as its install date alone,
+ *   and its key hash as '': the main thread writes it by id. It arrives as a stub (`isStub`): name '' and no
+ *   details. The diff needs the details of entries new to the asset only; Ingestor fills those from the catalogue
+ *   (SoftwareStore.fillStubs). Entries not catalogued yet cross in full.
+ * - `inventory.sections` stays behind: prepared.sections holds them serialised, which is what is stored.
+ *
+ * On the real 909-package inventory the text is ~330 KB in full and ~40 KB once the fleet's packages are catalogued.
  */
-import type { Inventory, Software, SoftwareOrigin } from '../../common/inventory/model.js';
+import type { Software } from '../../common/inventory/model.js';
 import type { AgentMessage } from './agent-message.js';
 
-type Stub = [name: string, version: string | null, arch: string | null, origin: SoftwareOrigin, installDate: string | null];
+const stubs = new WeakSet<Software>();
 
-/** Shared by every stub: nothing writes a stub's extra (see PreparedInventory.softwareIds). */
-const NO_EXTRA: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** Whether an entry is a stub from the handoff: only its install date is real, its id is in prepared.softwareIds. */
+export function isStub(s: Software): boolean {
+  return stubs.has(s);
+}
 
 export function encodeMessage(msg: AgentMessage): string {
   const inv = msg.inventory;
   const ids = msg.prepared?.softwareIds;
   if (!inv || !ids) return JSON.stringify(msg);
   const n = inv.software.length;
-  const software: (Software | Stub)[] = new Array(n);
+  const software: (Software | string | null)[] = new Array(n);
   const keys = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const s = inv.software[i]!;
     const known = ids[i] != null;
-    software[i] = known ? [s.name, s.version, s.arch, s.origin, s.installDate] : s;
-    keys[i] = known ? '' : msg.prepared!.softwareKeys[i]!; // the main thread writes a known entry by its id
+    software[i] = known ? s.installDate : s;
+    keys[i] = known ? '' : msg.prepared!.softwareKeys[i]!;
   }
-  return JSON.stringify({ ...msg, inventory: { ...inv, software }, prepared: { ...msg.prepared, softwareKeys: keys } });
+  return JSON.stringify({ ...msg, inventory: { ...inv, software, sections: {} }, prepared: { ...msg.prepared, softwareKeys: keys } });
 }
 
 export function decodeMessage(text: string): AgentMessage {
   const msg = JSON.parse(text) as AgentMessage;
-  const list = msg.inventory?.software as (Software | Stub)[] | undefined;
+  const list = msg.inventory?.software as (Software | string | null)[] | undefined;
   if (list) {
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
-      if (Array.isArray(s)) {
-        list[i] = { name: s[0], version: s[1], publisher: null, arch: s[2], origin: s[3], installDate: s[4], sourcePackage: null, sourceVersion: null, extra: NO_EXTRA };
+      if (s === null || typeof s === 'string') {
+        const stub: Software = { name: '', version: null, publisher: null, arch: null, origin: 'other', installDate: s, sourcePackage: null, sourceVersion: null, extra: {} };
+        stubs.add(stub);
+        list[i] = stub;
       }
     }
   }
-  return msg as AgentMessage & { inventory: Inventory | null };
+  return msg;
 }

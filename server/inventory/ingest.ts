@@ -12,6 +12,7 @@ import type { Db } from '../db/index.js';
 import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
 import { SoftwareStore } from '../db/repositories/software.js';
 import { planIngest } from './diff.js';
+import { isStub } from './handoff.js';
 import { identityKeys, macsOf } from './identity.js';
 import { prepareInventory, type PreparedInventory } from './prepare.js';
 
@@ -87,7 +88,21 @@ export class Ingestor {
     const prev = found ? await loadState(k, found.id, this.software, prep.softwareHash) : null;
     // Catalogue ids are needed only when the software list is written (new asset, or its hash changed).
     const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys, prep.softwareIds) : [];
-    if (prev?.software) await this.software.loadDetails(k, prev.software, new Set(ids));
+    if (prev?.software) {
+      const next = new Set(ids);
+      await this.software.loadDetails(k, prev.software, next);
+      // Handoff stubs that the diff will read (entries the asset did not have): their details from the catalogue.
+      const prevIds = new Set(prev.software.map((p) => p.softwareId));
+      const seen = new Set<number>();
+      const fill: number[] = [];
+      inv.software.forEach((s, i) => {
+        const id = ids[i];
+        if (!isStub(s) || id == null) return;
+        if (!prevIds.has(id) || seen.has(id)) fill.push(i);
+        seen.add(id);
+      });
+      if (fill.length) await this.software.fillStubs(k, inv.software, fill, ids);
+    }
     const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;
     const macs = macsOf(inv);

@@ -25,8 +25,8 @@ export interface PreparedInventory {
   /**
    * Catalogue ids already known (committed) when the inventory was prepared, one per entry, null = resolve by key.
    * Set by a parse worker from its KnownCatalogue. Where an id is set, the entry in `inventory.software` may be a
-   * stub (parse-pool.ts): only name, version, arch, origin and installDate are real, which is all that the diff
-   * reads; the write uses the id and never the entry's other fields.
+   * stub (handoff.ts isStub): only its install date is real. The write uses the id and never the entry's fields;
+   * the diff reads the name, version, arch and origin of entries new to the asset, which Ingestor fills first.
    */
   softwareIds?: (number | null)[];
   /** Indexes of entries that repeat an earlier one's name, arch and version (agents list some twice): not stored. */

@@ -118,6 +118,7 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
         start_inclusive: 'integer', end_inclusive: 'integer', vulnerable: 'integer', negate: 'integer', kev: 'integer', withdrawn: 'integer',
         cvss_score: 'double precision', epss: 'double precision', epss_percentile: 'double precision',
         updated_at: 'timestamptz', published_at: 'timestamptz', modified_at: 'timestamptz', at: 'timestamptz',
+        rev: 'bigint', changed_at: 'timestamptz', // kb_changes (what the next rematch re-evaluates)
       });
   let batch: KbRecord[] = [];
   let meta: Record<string, unknown> = {};

@@ -261,10 +261,10 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
     }
   }
   res.changed += fixList.length;
-  await recordKbChanges(trx, { packages: changes.packages.values(), products: changes.products.values(), cves: changes.cves } satisfies KbChangeSet, now);
 
-  // ---- package sources
-  const pkgRows = [...pkgs.values()].map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version }));
+  // ---- package sources: only new or changed builds are written; their source packages (old and new) are recorded,
+  // since binary → source decides a Debian row's identity
+  const pkgRows = await changedPackageSources(trx, [...pkgs.values()].map(({ distro, release, binary, source: s, source_version, binary_version }) => ({ distro, release, binary, source: s, source_version, binary_version })), changes.packages);
   // "binary" is a reserved word in PostgreSQL: the conflict target is quoted.
   if (bulk) await bulk(trx, 'package_sources', pkgRows, 'on conflict ("distro", "release", "binary", "binary_version") do update set "source" = excluded."source", "source_version" = excluded."source_version"');
   else {
@@ -276,7 +276,9 @@ export async function writeBatch(trx: Trx, source: string, records: KbRecord[], 
         .execute();
     }
   }
-  res.changed += pkgs.size;
+  res.changed += pkgRows.length;
+
+  await recordKbChanges(trx, { packages: changes.packages.values(), products: changes.products.values(), cves: changes.cves } satisfies KbChangeSet, now, bulk);
 
   const problemRows = problems.map((p) => ({ source, record_ref: p.ref.slice(0, 500), code: p.code, message: p.message.slice(0, 2000), at: now }));
   if (bulk) await bulk(trx, 'kb_problems', problemRows);
@@ -305,6 +307,32 @@ async function changedFixes<T extends { fix: DistroFixInput; source: string; mod
     for (const f of group) {
       const before = stored.get(`${f.fix.package}\0${f.fix.vulnerability_id}`);
       if (before === undefined || (f.mode === 'replace' && before !== JSON.stringify([f.fix.fixed_version, f.fix.status, f.fix.urgency, f.source, f.fix.record_id]))) out.push(f);
+    }
+  }
+  return out;
+}
+
+type PackageSourceRow = { distro: string; release: string; binary: string; source: string; source_version: string | null; binary_version: string };
+
+/** The builds that are new or map to another source than stored; records the source packages concerned in `changed`. */
+async function changedPackageSources(trx: Trx, rows: PackageSourceRow[], changed: Map<string, { distro: string; release: string; package: string }>): Promise<PackageSourceRow[]> {
+  const byRelease = new Map<string, PackageSourceRow[]>();
+  for (const r of rows) (byRelease.get(`${r.distro}\0${r.release}`) ?? byRelease.set(`${r.distro}\0${r.release}`, []).get(`${r.distro}\0${r.release}`)!).push(r);
+  const out: PackageSourceRow[] = [];
+  const record = (distro: string, release: string, pkg: string) => changed.set(`${distro}/${release}/${pkg}`, { distro, release, package: pkg });
+  for (const group of byRelease.values()) {
+    const { distro, release } = group[0]!;
+    const stored = new Map<string, { source: string; source_version: string | null }>();
+    for (const c of chunks([...new Set(group.map((r) => r.binary))], 500)) {
+      const found = await trx.selectFrom('package_sources').select(['binary', 'binary_version', 'source', 'source_version']).where('distro', '=', distro).where('release', '=', release).where('binary', 'in', c).execute();
+      for (const r of found) stored.set(`${r.binary}\0${r.binary_version}`, r);
+    }
+    for (const r of group) {
+      const before = stored.get(`${r.binary}\0${r.binary_version}`);
+      if (before && before.source === r.source && before.source_version === r.source_version) continue;
+      out.push(r);
+      record(distro, release, r.source);
+      if (before && before.source !== r.source) record(distro, release, before.source);
     }
   }
   return out;

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDb, dialectSkip, testDialects, type TestDb } from '../../test/helpers/db.js';
+import { sqliteBulkInsert } from '../db/bulk-insert.js';
 import type { Db } from '../db/index.js';
+import { postgresJsonBulkInsert } from '../kb/pg-bulk.js';
 import { consumeKbChanges, hasKbChanges, pendingKbChanges, recordKbChanges } from '../db/repositories/findings-kb-changes.js';
 import { writeBatch } from '../kb/store.js';
 import type { KbRecord, RuleInput } from '../kb/types.js';
@@ -130,12 +132,26 @@ for (const dialect of testDialects()) {
     test('a change recorded again while a rematch ran is kept for the next one', async () => {
       await recordKbChanges(t.db.kysely, { packages: [{ distro: 'debian', release: 'bookworm', package: 'zlib' }] }, at(10));
       const read = await pendingKbChanges(t.db.kysely);
-      await recordKbChanges(t.db.kysely, { packages: [{ distro: 'debian', release: 'bookworm', package: 'zlib' }] }, at(10));
+      // Again, through the KB importer's bulk path (prepared statement on SQLite, one JSON parameter on PostgreSQL).
+      const bulk = t.db.sqlite ? sqliteBulkInsert(t.db.sqlite) : postgresJsonBulkInsert({ rev: 'bigint', changed_at: 'timestamptz' });
+      await t.db.kysely.transaction().execute((trx) => recordKbChanges(trx, { packages: [{ distro: 'debian', release: 'bookworm', package: 'zlib' }] }, at(10), bulk));
       await consumeKbChanges(t.db.kysely, read);
       const left = await pendingKbChanges(t.db.kysely);
       assert.deepEqual(left.map((c) => [c.name, c.rev]), [['zlib', 2]]);
       await consumeKbChanges(t.db.kysely, left);
       assert.equal(await hasKbChanges(t.db.kysely), false);
+    });
+
+    test('a Packages index records the source packages whose builds are new or moved, not the unchanged ones', async () => {
+      const build = (source: string): KbRecord => ({ kind: 'package-source', distro: 'debian', release: 'bookworm', binary: 'libfoo1', source, source_version: '1.0-1', binary_version: '1.0-1' });
+      await kbImport(t.db, 'debian-packages', [build('foo')], at(10));
+      assert.deepEqual((await pendingKbChanges(t.db.kysely)).map((c) => c.name), ['foo']);
+      await consumeKbChanges(t.db.kysely, await pendingKbChanges(t.db.kysely));
+      await kbImport(t.db, 'debian-packages', [build('foo')], at(10));
+      assert.equal(await hasKbChanges(t.db.kysely), false);
+      await kbImport(t.db, 'debian-packages', [build('foo2')], at(10));
+      assert.deepEqual((await pendingKbChanges(t.db.kysely)).map((c) => c.name).sort(), ['foo', 'foo2']);
+      await consumeKbChanges(t.db.kysely, await pendingKbChanges(t.db.kysely));
     });
 
     test('evidence documents no finding points at are swept after a rematch', async () => {

@@ -2,10 +2,11 @@
  * The dashboard's open-finding figures once "open" came to mean "open and untriaged" (triage_id is null): the
  * findings_status_asset index of 202611291610 no longer covered those queries, so each open finding cost a row
  * lookup (GET /stats/findings: 230 ms at 100,000 findings in bench/ui.bench.ts). Replaced by two covering indexes:
- * - findings_open_asset (status, triage_id, asset_id, vulnerability_id): open untriaged findings per asset (the
- *   dashboard's top assets, the alert rules' ordered scan), read from the index alone;
- * - findings_open_vuln (status, triage_id, vulnerability_id): open untriaged findings per CVE (the counts by severity
- *   and KEV, the digest), grouped from the index alone, then one severity lookup per CVE.
+ * - findings_open_asset (status, triage_id, asset_id, vulnerability_id): open untriaged findings of given assets
+ *   (the breakdown of the dashboard's top-asset candidates, the alert rules' ordered scan), from the index alone;
+ * - findings_open_vuln (status, triage_id, vulnerability_id, asset_id): open untriaged findings per CVE (the counts
+ *   by severity and KEV, the digest) and the assets having the critical ones (the top-asset candidates), grouped
+ *   from the index alone after one severity lookup per CVE.
  * SQLite does not treat a partial index (where status = 'open' and triage_id is null) as covering, hence full ones.
  * Frozen once merged: add a new migration instead of editing this one.
  */
@@ -13,7 +14,7 @@ import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('findings_open_asset').on('findings').columns(['status', 'triage_id', 'asset_id', 'vulnerability_id']).execute();
-  await db.schema.createIndex('findings_open_vuln').on('findings').columns(['status', 'triage_id', 'vulnerability_id']).execute();
+  await db.schema.createIndex('findings_open_vuln').on('findings').columns(['status', 'triage_id', 'vulnerability_id', 'asset_id']).execute();
   await db.schema.dropIndex('findings_status_asset').ifExists().execute();
 }
 

@@ -6,6 +6,7 @@
  * it consumed, each only if its `rev` is still the one it read (a change recorded meanwhile stays for the next run).
  */
 import { sql, type Kysely } from 'kysely';
+import type { BulkInsert } from '../bulk-insert.js';
 import type { Database } from '../types.js';
 
 export interface KbChangesTable {
@@ -30,14 +31,21 @@ export interface KbChangeSet {
 
 export type KbChange = Pick<KbChangesTable, 'kind' | 'scope' | 'name' | 'rev'>;
 
-/** Records changes (one row per key; a key already pending gets its rev bumped). Call inside the KB's transaction. */
-export async function recordKbChanges(db: DB, set: KbChangeSet, now: string): Promise<number> {
+/**
+ * Records changes (one row per key; a key already pending gets its rev bumped). Call inside the KB's transaction;
+ * with the importer's bulk path (prepared statement / unnest) when it has one: a first NVD import records ~10^5 keys.
+ */
+export async function recordKbChanges(db: DB, set: KbChangeSet, now: string, bulk?: BulkInsert): Promise<number> {
   const rows = new Map<string, { kind: KbChange['kind']; scope: string; name: string }>();
   const add = (kind: KbChange['kind'], scope: string, name: string) => rows.set(`${kind}\u0000${scope}\u0000${name}`, { kind, scope, name });
   for (const p of set.packages ?? []) add('package', `${p.distro}/${p.release}`, p.package);
   for (const p of set.products ?? []) add('product', '', `${p.vendor}:${p.product}`);
   for (const c of set.cves ?? []) add('cve', '', c);
   const list = [...rows.values()];
+  if (bulk) {
+    await bulk(db, 'kb_changes', list.map((r) => ({ ...r, rev: 1, changed_at: now })), 'on conflict (kind, scope, name) do update set rev = kb_changes.rev + 1, changed_at = excluded.changed_at');
+    return list.length;
+  }
   for (let i = 0; i < list.length; i += 300) {
     await withChanges(db)
       .insertInto('kb_changes')

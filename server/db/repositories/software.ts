@@ -106,6 +106,23 @@ export class SoftwareStore {
   }
 
   /**
+   * Fills, from the catalogue, the entries of `list` at `indexes` (handoff stubs: their id is `ids[i]`) with what
+   * the diff reads: name, version, arch, origin.
+   */
+  async fillStubs(db: Q, list: Software[], indexes: number[], ids: readonly (number | null)[]): Promise<void> {
+    for (let i = 0; i < indexes.length; i += LOOKUP_CHUNK) {
+      const part = indexes.slice(i, i + LOOKUP_CHUNK);
+      const found = await db.selectFrom('software_catalog').select(['id', 'name', 'version', 'arch', 'origin']).where('id', 'in', [...new Set(part.map((j) => ids[j]!))]).execute();
+      const byId = new Map(found.map((f) => [Number(f.id), f]));
+      for (const j of part) {
+        const f = byId.get(ids[j]!);
+        if (!f) throw new Error(`software catalogue: expected entry ${ids[j]} (known to the parse worker) to exist, found none`);
+        Object.assign(list[j]!, { name: f.name, version: f.version, arch: f.arch, origin: f.origin });
+      }
+    }
+  }
+
+  /**
    * Applies one asset's row changes inside the caller's transaction; returns the key → id pairs it resolved or
    * created, for `remember` once committed.
    */

@@ -1,6 +1,7 @@
 /**
  * /api/v1/stats/findings on every dialect: open-finding counts equal the lengths of the /findings lists they link
- * to, and the most vulnerable assets are ranked by critical, then high, medium, low; merged assets are left out.
+ * to, and the most vulnerable assets are ranked by critical, then high, medium, low (also when the ranking is first
+ * narrowed to the assets with the most critical findings); merged assets are left out.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -52,6 +53,16 @@ for (const dialect of testDialects()) {
       assert.equal((await s.api<{ items: unknown[] }>('/findings?status=open&kev=true&limit=500')).body.items.length, r.body.kev);
       await k.updateTable('assets').set({ status: 'merged' }).where('id', '=', ids.bravo!).execute();
       assert.deepEqual((await s.api<Reply>('/stats/findings')).body.topAssets.map((a) => a.hostname), ['charlie', 'alpha']);
+      // The top is first narrowed to the assets with the most critical findings (as many as the top-th one, ties
+      // included), then ranked in full: charlie and bravo tie on critical, charlie has more high ones.
+      await k.updateTable('assets').set({ status: 'active' }).where('id', '=', ids.bravo!).execute();
+      await k.insertInto('findings').values(finding('charlie', 'CVE-1-C')).execute();
+      const top = async (n: number) => (await s.api<Reply>(`/stats/findings?top=${n}`)).body.topAssets.map((a) => [a.hostname, a.critical, a.high, a.total]);
+      assert.deepEqual(await top(1), [['charlie', 1, 2, 4]]);
+      assert.deepEqual(await top(2), [['charlie', 1, 2, 4], ['bravo', 1, 0, 1]]);
+      assert.deepEqual(await top(3), [['charlie', 1, 2, 4], ['bravo', 1, 0, 1], ['alpha', 0, 2, 3]]); // fewer critical assets than the top: all ranked
+      await k.updateTable('assets').set({ status: 'merged' }).where('id', '=', ids.charlie!).execute();
+      assert.deepEqual(await top(1), [['bravo', 1, 0, 1]]);
       assert.equal((await s.api('/stats/findings?top=0')).status, 400);
     } finally {
       await s.close();

@@ -186,8 +186,8 @@ export function parseXml(text: string, limits: XmlLimits, reuse?: XmlReuse): Par
           throw malformed(`expected </${frame?.tag ?? '(none)'}>, found </${tag}> at line ${lineAt(text, lt)}`);
         }
       }
-      const value = valueOf(frame);
-      if (frame.reuseFrom !== undefined) remember(frame, lt, value);
+      let value = valueOf(frame);
+      if (frame.reuseFrom !== undefined) value = remember(frame, lt, value);
       closeFrame(frame, value);
       pos = gt + 1;
     } else if (c === 0x3f /* ? */) {
@@ -298,14 +298,20 @@ export function parseXml(text: string, limits: XmlLimits, reuse?: XmlReuse): Par
     }
   }
 
-  /** Caches a reusable element's value by its content text; `frame` is already popped, so the depth is its parent's. */
-  function remember(frame: Frame, closeAt: number, value: XmlValue): void {
+  /**
+   * Caches a reusable element's value by its content text; `frame` is already popped, so the depth is its parent's.
+   * Returns the value to use: a copy that holds no slice of this document (V8 substrings keep their whole parent
+   * string alive, and a cache entry would then keep every 364 KB document it came from).
+   */
+  function remember(frame: Frame, closeAt: number, value: XmlValue): XmlValue {
     const from = frame.reuseFrom!;
-    if (closeAt - from > reuse!.maxBytes) return;
+    if (closeAt - from > reuse!.maxBytes) return value;
     const raw = text.slice(from, closeAt);
-    if (FORBIDDEN_CHAR.test(raw)) return; // refused at the end of this parse; never cached, so never skipped
+    if (FORBIDDEN_CHAR.test(raw)) return value; // refused at the end of this parse; never cached, so never skipped
     if (reuse!.cache.size >= reuse!.maxEntries) reuse!.cache.clear();
-    reuse!.cache.set(raw, { value, elements: elements - frame.elementsAtOpen!, depth: stack.length });
+    const own = detached(value);
+    reuse!.cache.set(detached(raw) as string, { value: own, elements: elements - frame.elementsAtOpen!, depth: stack.length });
+    return own;
   }
 
   /** Whether text[from, gt) is `tag` followed only by spaces, without slicing it. */
@@ -331,6 +337,15 @@ export function parseXml(text: string, limits: XmlLimits, reuse?: XmlReuse): Par
       i = ATTR.lastIndex;
     }
   }
+}
+
+/** A deep copy whose strings are new, not slices of the document (see remember). */
+function detached(v: XmlValue): XmlValue {
+  if (typeof v === 'string') return (' ' + v).slice(1); // the concatenation is flattened into a new string
+  if (Array.isArray(v)) return v.map(detached);
+  const o: XmlObject = {};
+  for (const k of Object.keys(v)) setOwn(o, k, detached(v[k]!));
+  return o;
 }
 
 /** XML white space (S production): space, tab, CR, LF. */

@@ -124,6 +124,14 @@ test('alert channels stored from the web UI get their flows: matrix, `vigie flow
     await createStoredChannel(tdb.db.kysely, cfg, 'ui-syslog', { config: { type: 'syslog', host: '198.51.100.7', port: 1514, transport: 'udp' } }, 'admin');
     await createStoredChannel(tdb.db.kysely, cfg, 'ui-syslog-tcp', { config: { type: 'syslog', host: 'logs.example.net', transport: 'tcp' } }, 'admin');
 
+    // agent network tasks: agents → devices, no probe from the server
+    const withTasks = configSchema.parse({ ...raw, snmp: { secretKey, agentTasks: [{ name: 'lyon', agents: ['lyon-*'], discover: ['10.20.0.0/24'], inventory: ['10.20.1.1'], port: 1161 }] } });
+    const agentRows = await buildMatrix(withTasks, { lang: 'en', resolve });
+    assert.deepEqual(agentRows.filter((r) => r.id.startsWith('snmp-agents:')).map((r) => [r.id, r.sourceName, r.destinationAddresses.join(' '), r.protocolPort, r.mandatory]), [
+      ['snmp-agents:lyon', 'FusionInventory agents lyon-* (addresses to be defined)', '10.20.0.0/24 10.20.1.1', '1161/udp', false],
+    ]);
+    assert.equal(collectFlows(withTasks).find((f) => f.id === 'snmp-agents:lyon')?.probe, undefined);
+
     // without a database: vigie.yaml channels only
     assert.deepEqual(collectFlows(config).filter((f) => ['smtp', 'webhooks', 'syslog'].includes(f.provider)).map((f) => f.id), ['smtp:ops-mail']);
     const problems: string[] = [];

@@ -3,6 +3,8 @@
  * current route's chunk at once (main.tsx), beside the app's, instead of after the router has rendered. A chunk
  * is requested once, and `module` holds it once it has arrived, so the first render can use it synchronously.
  */
+import { pageNameForPath } from './routes.js';
+
 export interface PageChunk<M> {
   (): Promise<M>;
   module: M | undefined;
@@ -37,13 +39,6 @@ export const pages = {
 
 /** The page chunk for a location, as the router in App.tsx maps it (null: not-found, rendered by the shell). */
 export function pageForPath(pathname: string): (() => Promise<unknown>) | null {
-  const p = pathname.replace(/\/+$/, '') || '/';
-  if (p === '/') return pages.dashboard;
-  if (p === '/assets') return pages.assets;
-  if (/^\/assets\/[^/]+$/.test(p)) return pages.asset;
-  if (p === '/software') return pages.software;
-  if (p === '/vulnerabilities' || /^\/vulnerabilities\/[^/]+$/.test(p)) return pages.vulnerabilities;
-  if (p === '/network') return pages.network;
-  if (p === '/settings') return pages.settings;
-  return null;
+  const name = pageNameForPath(pathname);
+  return name ? pages[name] : null;
 }

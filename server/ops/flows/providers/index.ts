@@ -9,7 +9,8 @@ import { postgres } from './postgres.js';
 import { reverseProxy } from './reverse-proxy.js';
 import { smtp } from './smtp.js';
 import { snmp } from './snmp.js';
+import { snmpAgents } from './snmp-agents.js';
 import { syslog } from './syslog.js';
 import { webhooks } from './webhooks.js';
 
-export const flowProviders = defineRegistry<FlowProvider>('flow provider', [listeners, reverseProxy, postgres, dns, ntp, kb, snmp, smtp, webhooks, syslog]);
+export const flowProviders = defineRegistry<FlowProvider>('flow provider', [listeners, reverseProxy, postgres, dns, ntp, kb, snmp, snmpAgents, smtp, webhooks, syslog]);
