@@ -48,7 +48,8 @@ const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-match-'));
 const template = join(dir, 'kb.db');
 const ms = (t: number) => `${Math.round(t)} ms`;
 const peak = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+/** Nearest-rank percentile (with 20 runs, p95 is the 19th value, not the slowest). */
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))]!;
 const perS = (n: number, t: number) => `${Math.round(n / (t / 1000)).toLocaleString('en')}/s`;
 let seed = 42;
 const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
@@ -200,13 +201,17 @@ try {
     };
     const timed = async (withSession: boolean) => {
       const times: number[] = [];
+      const cpus: number[] = [];
       let written = 0;
       let slowest: { t: number; s: MatchRunStats } | null = null;
       for (let r = 0; r < RUNS; r++) {
         const id = await change();
         const t1 = performance.now();
+        const c1 = process.cpuUsage();
         const res = await runMatch(db, { aliases, assetIds: [id], now: new Date().toISOString(), ...(withSession ? { session } : {}) });
         const took = performance.now() - t1;
+        const c = process.cpuUsage(c1);
+        cpus.push((c.user + c.system) / 1000);
         times.push(took);
         if (!slowest || took > slowest.t) slowest = { t: took, s: res.stats };
         written += res.stats.findings.inserted + res.stats.findings.updated + res.stats.findings.fixed;
@@ -215,12 +220,13 @@ try {
         const p = slowest.s.phases;
         console.log(`    slowest incremental run ${withSession ? 'with' : 'without'} a session: ${ms(slowest.t)}; phases: ${(Object.keys(p) as (keyof typeof p)[]).map((k) => `${k} ${ms(p[k])}`).join(', ')}`);
       }
-      return { times, written };
+      return { times, cpus, written };
     };
     const inc = await timed(true);
     const cold = await timed(false);
-    console.log(`  incremental, one changed inventory (${RUNS} runs, 3 packages changed each): p50 ${inc.times.length ? ms(pct(inc.times, 50)) : '-'}, p95 ${ms(pct(inc.times, 95))} with the rematch job's session; ` +
-      `p50 ${ms(pct(cold.times, 50))}, p95 ${ms(pct(cold.times, 95))} without one; ${Math.round((inc.written + cold.written) / (2 * RUNS))} finding rows written per run`);
+    console.log(`  incremental, one changed inventory (${RUNS} runs, 3 packages changed each): p50 ${inc.times.length ? ms(pct(inc.times, 50)) : '-'}, p95 ${ms(pct(inc.times, 95))} ` +
+      `(CPU p50 ${ms(pct(inc.cpus, 50))}, p95 ${ms(pct(inc.cpus, 95))}) with the rematch job's session; ` +
+      `p50 ${ms(pct(cold.times, 50))}, p95 ${ms(pct(cold.times, 95))} (CPU p50 ${ms(pct(cold.cpus, 50))}, p95 ${ms(pct(cold.cpus, 95))}) without one; ${Math.round((inc.written + cold.written) / (2 * RUNS))} finding rows written per run`);
 
     const floor = writeFloor(db, first.stats.findings.current);
     const floorRows = Math.min(first.stats.findings.current, 1_500_000);

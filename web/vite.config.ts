@@ -42,7 +42,11 @@ function preloads(): Plugin {
         const routes = PAGE_ROUTES.map((r) => {
           const page = byModule(`/src/pages/${r.module}.tsx`);
           if (!page) throw new Error(`vigie-preloads: expected a chunk for web/src/pages/${r.module}.tsx, found none`);
-          const files = [...withStaticImports(chunks, page.fileName)].filter((f) => !entries.has(f) && !app.includes(f));
+          // With the chunks the page loads later on its own (the dashboard's charts): fetched and compiled early,
+          // run only when the page asks for them.
+          const all = withStaticImports(chunks, page.fileName);
+          for (const dynamic of page.dynamicImports) withStaticImports(chunks, dynamic, all);
+          const files = [...all].filter((f) => !entries.has(f) && !app.includes(f));
           return { pattern: r.pattern, files: files.map((f) => `/${f}`) };
         });
         writeFileSync(join(outDir, 'preload.json'), JSON.stringify({ routes }, null, 1) + '\n');

@@ -23,6 +23,7 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -1024'); // a checkpoint copies WAL frames to the file: it needs no page cache to speak of
 const run = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (e) { parentPort.postMessage(String(e && e.message || e)); } };
 const timer = setInterval(run, workerData.intervalMs);
 parentPort.on('message', (m) => { if (m === 'stop') { clearInterval(timer); run(); db.close(); parentPort.close(); } });
@@ -42,7 +43,8 @@ export class WalCheckpointer {
     const file = db.sqlite?.name;
     if (db.dialect !== 'sqlite' || !file || file === ':memory:' || db.sqlite!.memory) return null;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(BODY, { eval: true, workerData: { driver, file, intervalMs } });
+    // It runs one pragma per interval: a small heap keeps its footprint to the thread and SQLite's page cache.
+    const worker = new Worker(BODY, { eval: true, workerData: { driver, file, intervalMs }, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 24 } });
     worker.on('message', (m: string) => onError(`WAL checkpoint failed: ${m}`));
     worker.on('error', (e) => {
       onError(`WAL checkpoint thread failed: ${e.message}`);

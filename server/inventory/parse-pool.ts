@@ -1,7 +1,9 @@
 /**
- * A small pool of worker threads that read agent messages (decompress, parse, map, prepare.ts keys and hashes: 3–5 ms
- * for a real 364 KB inventory), so the main thread keeps serving HTTP and writing to the database meanwhile. Small bodies (PROLOG,
- * CONTACT, status messages) are read inline: a thread hop would cost more than the parse.
+ * A small pool of worker threads that read agent messages (decompress, parse, map, prepare.ts keys and hashes), so the
+ * main thread keeps serving HTTP and writing to the database meanwhile. Small bodies (PROLOG, CONTACT, status
+ * messages) are read inline: a thread hop would cost more than the parse. Each worker keeps caches across messages
+ * (packages already read, committed catalogue ids: ADR 0004) and answers with handoff.ts's slim encoding; a
+ * 909-package inventory whose packages the fleet already has takes ~1–4 ms there instead of ~13.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';

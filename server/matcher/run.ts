@@ -4,9 +4,11 @@
  * scheduled rematch wrap it) and an inventory read from a file (`matchSoftware`: nothing stored, `vigie match
  * <file>`). Work goes batch by batch: rows resolved and matched through the session (each unique (identity,
  * version) pair once for the fleet), each distinct row's findings built once (RowEntry), then per asset the finding
- * set and its digest. An asset whose digest equals the stored one is not read back nor written; for the others the
- * compact stored rows are diffed and only new or changed findings are written (bulk inserts, evidence documents
- * stored once in finding_evidence).
+ * set and its digest. An asset whose digest equals the stored one is not read back nor written; for the others only
+ * the stored rows of the software names whose findings changed are read and diffed, and only new or changed findings
+ * are written (evidence documents stored once in finding_evidence). A cold first match bulk-loads the table; a KB
+ * import's changes (kb_changes) narrow the next rematch to the assets they concern (rematchKbChanges); orphan
+ * evidence documents are swept after each run.
  */
 import type { AliasCatalogue } from '../cpe/aliases.js';
 import { literal } from '../cpe/name.js';
@@ -37,7 +39,7 @@ export interface MatchRunOptions {
   collect?: boolean;
   /**
    * Bulk-load an empty findings table (indexes dropped, rebuilt once at the end). Default: when the table is empty
-   * and the run covers the whole fleet of at least 500 assets.
+   * and the run covers at least 500 assets.
    */
   bulkLoad?: boolean;
 }
@@ -221,7 +223,8 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
   const triaged = !opts.dryRun && (await hasTriageDecisions(k));
   if (!opts.dryRun) await phase('indexes', () => restoreFindingsIndexes(k, db.dialect, db.sqlite)); // a bulk load that died midway
   // Cold first match of a fleet: nothing to diff, every finding new. Indexes are rebuilt once at the end.
-  const bulkLoad = !opts.dryRun && (opts.bulkLoad ?? (!opts.assetIds && assets.length >= BULK_LOAD_MIN_ASSETS)) && !(await hasFindings(k));
+  // (Whatever asks for it: after the first KB import, the job's KB-change rematch covers the whole fleet too.)
+  const bulkLoad = !opts.dryRun && (opts.bulkLoad ?? assets.length >= BULK_LOAD_MIN_ASSETS) && !(await hasFindings(k));
   if (bulkLoad) await deferFindingsIndexes(k, db.dialect);
   const replaced: string[] = [];
 
@@ -359,12 +362,14 @@ async function affectedAssets(db: Db, session: MatchSession, changes: readonly K
   if (!packages.size && !products.size) return [...out];
   const assets = await loadAssets(k);
   if (!(await hasSoftwareCatalogue(k))) return assets.map((a) => a.id); // per-asset rows: no fleet-wide entries to resolve
-  const platforms = new Map<string, PlatformIdentity>();
+  // '' (no Debian release) always: rows other than Debian packages resolve the same on any platform, Debian ones too
+  // when the asset's release is unknown.
+  const platforms = new Map<string, PlatformIdentity>([['', { distro: null, os: null }]]);
   for (const a of assets) {
     const p = platformOf({ name: a.os_name, version: a.os_version, fullName: a.os_full_name });
     if (p.os && products.has(`${p.os.vendor}:${p.os.product}`)) out.add(a.id);
-    const rel = p.distro?.release ?? '';
-    if (!platforms.has(rel)) platforms.set(rel, rel ? p : { distro: null, os: null });
+    const rel = p.distro?.release;
+    if (rel && !platforms.has(rel)) platforms.set(rel, p);
   }
   const hit = (item: MatchItem) =>
     (item.distro && packages.has(`${item.distro.distro}/${item.distro.release}/${item.distro.sourcePackage}`)) || (item.cpe && products.has(`${item.cpe.vendor}:${item.cpe.product}`));
@@ -372,7 +377,6 @@ async function affectedAssets(db: Db, session: MatchSession, changes: readonly K
   for await (const page of catalogueEntryPages(k)) {
     const facts = page.map((e) => factsOfRow(e));
     for (const [rel, platform] of platforms) {
-      // Only Debian packages depend on the release; every other row resolves the same on any platform.
       const idx = rel ? facts.flatMap((f, i) => (f.origin === 'deb' ? [i] : [])) : facts.map((_, i) => i);
       const items = await session.identities(platform, idx.map((i) => facts[i]!));
       items.forEach((item, j) => {
@@ -383,6 +387,7 @@ async function affectedAssets(db: Db, session: MatchSession, changes: readonly K
   for (const id of await assetsWithEntries(k, [...new Set(entries)])) out.add(id);
   return [...out].sort((a, b) => a - b);
 }
+
 /** One inventory held in memory (a file given to `vigie match`): its OS and software entries. */
 export interface InventoryInput {
   os: { name: string | null; version: string | null; fullName: string | null };

@@ -4,7 +4,8 @@
  * before). Each distinct software row (facts + Debian release) is resolved to an identity once; each unique
  * (identity, version) pair is matched once (MatchCache); binary → source lookups and KB slices (distro fixes,
  * rules) are loaded once, for the packages and products that appear. A KB import or sync changes the fingerprint
- * (db/repositories/match.ts kbFingerprint), and the next run starts from an empty session.
+ * (db/repositories/match.ts kbFingerprint), or a KB-change rematch calls reset(), and the next run starts from an
+ * empty session.
  */
 import type { AliasCatalogue } from '../cpe/aliases.js';
 import { loadAliases } from '../cpe/aliases.js';

@@ -1,7 +1,7 @@
 /**
  * Dashboard figures over open findings: counts by severity and KEV (the same filters as GET /findings, so a
  * figure equals the length of the list it links to, untriaged only) and the assets with the most open findings by severity.
- * Shaped for fleet scale (bench/ui.bench.ts), from the covering indexes of migration 202611291615:
+ * Shaped for fleet scale (bench/ui.bench.ts), from the covering index of migration 202611291615:
  * - the counts group findings per CVE first, and only the groups are joined to their severity;
  * - the top assets are ranked by critical count first, so only the assets that can still make the top (as many
  *   critical findings as the top-th asset, or more) get their full breakdown, which costs one severity lookup per

@@ -135,6 +135,23 @@ const volumeRow = (assetId: number, v: Volume) => ({
   asset_id: assetId, mount: v.mount, device: v.device, filesystem: v.filesystem, total_mb: v.totalMb, free_mb: v.freeMb, extra: JSON.stringify(v.extra),
 });
 
+/** assetColumns' keys, in the order of the fixed statements below. */
+const ASSET_COLUMNS = [
+  'device_id', 'agent_id', 'hostname', 'fqdn', 'kind', 'source_format', 'os_name', 'os_version', 'os_full_name', 'os_arch',
+  'kernel_version', 'vendor', 'model', 'serial', 'uuid', 'macs', 'ip_address', 'user_agent',
+] as const satisfies readonly (keyof ReturnType<typeof assetColumns>)[];
+/** Fails to compile when assetColumns gains a column that the fixed statements would leave out. */
+export type AssetColumnsListed = Exclude<keyof ReturnType<typeof assetColumns>, (typeof ASSET_COLUMNS)[number]> extends never ? true : never;
+const assetColumnsListed: AssetColumnsListed = true;
+void assetColumnsListed;
+const insertAsset = new Statement<{ id: number }>(
+  `insert into assets (${ASSET_COLUMNS.join(', ')}, tag, status, software_count, first_seen_at, last_seen_at, last_inventory_at, updated_at)
+    values (${[...ASSET_COLUMNS, 1, 2, 3, 4, 5, 6, 7].map(() => '?').join(', ')}) returning id`,
+);
+const updateAsset = new Statement(
+  `update assets set ${ASSET_COLUMNS.map((c) => `${c} = ?`).join(', ')}, software_count = ?, last_seen_at = ?, last_inventory_at = ?, updated_at = ? where id = ?`,
+);
+
 export function assetColumns(inv: Inventory, macs: string[]) {
   const firstIp = inv.hardware.ipAddress ?? inv.interfaces.find((i) => i.ipv4.some((a) => !a.startsWith('127.')))?.ipv4.find((a) => !a.startsWith('127.')) ?? null;
   return {
@@ -196,23 +213,24 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     let assetId = input.assetId;
     const created = assetId === null;
     const cols = assetColumns(inv, input.macs);
+    const values = ASSET_COLUMNS.map((c) => cols[c]);
     if (assetId === null) {
-      const row = await trx
-        .insertInto('assets')
-        .values({ ...cols, tag: inv.tag, status: 'active', software_count: plan.softwareCount, first_seen_at: now, last_seen_at: now, last_inventory_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      assetId = row.id;
+      const row = await insertAsset.first(trx, [...values, inv.tag, 'active', plan.softwareCount, now, now, now, now]);
+      assetId = Number(row!.id);
     } else {
       // Another asset may still carry this device id (identity found this one by UUID or MAC): release it.
       await q.releaseDeviceId.rows(trx, [inv.agent.deviceId, assetId]);
-      // A partial inventory (GLPI `partial`) only speaks for what it carries: keep stored values it lacks.
-      const set = inv.partial ? Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null)) : cols;
-      await trx
-        .updateTable('assets')
-        .set({ ...set, software_count: plan.softwareCount, last_seen_at: now, last_inventory_at: now, updated_at: now })
-        .where('id', '=', assetId)
-        .execute();
+      if (inv.partial) {
+        // A partial inventory (GLPI `partial`) only speaks for what it carries: keep stored values it lacks.
+        const set = Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null));
+        await trx
+          .updateTable('assets')
+          .set({ ...set, software_count: plan.softwareCount, last_seen_at: now, last_inventory_at: now, updated_at: now })
+          .where('id', '=', assetId)
+          .execute();
+      } else {
+        await updateAsset.rows(trx, [...values, plan.softwareCount, now, now, now, assetId]);
+      }
     }
     const id = assetId;
 

@@ -13,9 +13,12 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Software } from '../../../common/inventory/model.js';
 import type { StoredSoftware } from '../../inventory/diff.js';
 import type { Db } from '../index.js';
+import { Statement } from '../statement.js';
 import type { Database } from '../types.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+const itemsOf = new Statement<StoredSoftware>('select software_id as "softwareId", install_date as "installDate" from asset_software_items where asset_id = ?');
 
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
@@ -63,9 +66,15 @@ export class SoftwareStore {
    * one read of committed entries; null = not catalogued.
    */
   async lookup(keys: readonly string[], known?: readonly (number | null)[]): Promise<(number | null)[]> {
-    const out = keys.map((k, i) => known?.[i] ?? this.ids.get(k) ?? null);
-    const missing = [...new Set(keys.filter((_, i) => out[i] === null))];
-    if (!missing.length) return out;
+    const out = new Array<number | null>(keys.length);
+    let missingSet: Set<string> | null = null;
+    for (let i = 0; i < keys.length; i++) {
+      const id = known?.[i] ?? this.ids.get(keys[i]!) ?? null;
+      out[i] = id;
+      if (id === null) (missingSet ??= new Set()).add(keys[i]!);
+    }
+    if (!missingSet) return out;
+    const missing = [...missingSet];
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
       const rows = await this.db.kysely.selectFrom('software_catalog').select(['id', 'key_hash']).where('key_hash', 'in', missing.slice(i, i + LOOKUP_CHUNK)).execute();
       this.remember(rows.map((r) => [r.key_hash!, Number(r.id)]));
@@ -90,8 +99,8 @@ export class SoftwareStore {
 
   /** The asset's rows (catalogue id and install date only: the diff matches by id). */
   async loadItems(db: Q, assetId: number): Promise<StoredSoftware[]> {
-    // Aliased to the diff's field names: ~900 rows per update, not copied again.
-    return db.selectFrom('asset_software_items').select(['software_id as softwareId', 'install_date as installDate']).where('asset_id', '=', assetId).execute();
+    // Aliased to the diff's field names: ~900 rows per update, not copied again. Fixed SQL: no query building per update.
+    return itemsOf.rows(db, [assetId]);
   }
 
   /** Fills `detail` of the rows whose id is not in `keep` (what the diff reports as removed or changed). */

@@ -146,6 +146,11 @@ test('tree shape: lower-case names, repeated children, attributes, text, CDATA, 
   assert.deepEqual(referenceParse(xml), expected);
 });
 
+test('references to C0 controls (FusionInventory SNMP strings: &#0;, &#1;) become U+FFFD instead of losing the report', () => {
+  const parsed = parseXml('<REQUEST><NAME>a&#0;b&#1;&#x1f;c</NAME></REQUEST>', generous);
+  assert.deepEqual(parsed.root, { name: 'a\ufffdb\ufffd\ufffdc' });
+});
+
 // ---- hostile input: each must be refused with the right code, before any work proportional to the attack ----
 
 const limits: XmlLimits = { maxDepth: 32, maxElements: 1000, maxFieldBytes: 64 * 1024 };
@@ -167,7 +172,8 @@ const hostile: { name: string; xml: string; code: ErrorCode; todo?: string }[] =
   { name: '1 MB CDATA field', xml: `<REQUEST><NAME><![CDATA[${'x'.repeat(1 << 20)}]]></NAME></REQUEST>`, code: 'INVENTORY_TOO_LARGE' },
   { name: 'control character in text', xml: '<REQUEST><NAME>a\u0001b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED' },
   { name: 'NUL in text', xml: '<REQUEST><NAME>a\u0000b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED' },
-  { name: 'control character reference', xml: '<REQUEST><NAME>a&#1;b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED' },
+  { name: 'surrogate character reference', xml: '<REQUEST><NAME>a&#xD800;b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED' },
+  { name: 'out-of-range character reference', xml: '<REQUEST><NAME>a&#x110000;b</NAME></REQUEST>', code: 'INVENTORY_MALFORMED' },
   { name: 'control character in a name', xml: '<REQUEST\u0001><QUERY>x</QUERY></REQUEST\u0001>', code: 'INVENTORY_MALFORMED' },
   { name: 'duplicate attribute', xml: '<REQUEST QUERY="PROLOG" QUERY="INVENTORY"/>', code: 'INVENTORY_MALFORMED' },
   { name: 'attribute without quotes', xml: '<REQUEST QUERY=DOWNLOAD DEVICEID=x/>', code: 'INVENTORY_MALFORMED' },

@@ -100,6 +100,10 @@ export function decodeEntities(s: string): string {
     if (!m.endsWith(';')) throw malformed(`expected an entity reference ending in ";", found "${m}"`);
     if (ent.startsWith('#')) {
       const code = ent[1] === 'x' ? Number.parseInt(ent.slice(2), 16) : Number.parseInt(ent.slice(1), 10);
+      // FusionInventory writes binary SNMP strings as &#0;…&#31; (XML::TreePP escapes them that way): rejecting the
+      // whole report would lose a device, so a reference to a C0 control becomes U+FFFD and the field stays visible
+      // as damaged. Raw control characters, surrogates and out-of-range code points are still refused.
+      if (Number.isInteger(code) && code >= 0 && code < 0x20) return '\ufffd';
       if (!Number.isFinite(code) || !isXmlChar(code)) {
         throw malformed(`expected a valid character reference, found "${m}"`);
       }

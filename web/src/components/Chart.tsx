@@ -30,12 +30,18 @@ export function Chart({ defer = false, ...props }: ChartProps) {
   useEffect(() => {
     if (Impl || defer) return;
     let live = true;
-    loadChart().then(
-      (c) => live && setImpl(() => c),
-      (e: unknown) => live && setError(e),
+    // After the next frame: the content committed with this placeholder is painted before echarts is parsed.
+    const frame = requestAnimationFrame(() =>
+      setTimeout(() =>
+        loadChart().then(
+          (c) => live && setImpl(() => c),
+          (e: unknown) => live && setError(e),
+        ),
+      ),
     );
     return () => {
       live = false;
+      cancelAnimationFrame(frame);
     };
   }, [Impl, defer]);
   if (error) throw error; // to the route's error boundary, as a failed lazy chunk would
