@@ -177,6 +177,10 @@ function finish(run: RunState, session: MatchSession, t0: number, missesBefore: 
   return run.stats;
 }
 
+/** Runs over this many assets sweep every evidence document; smaller ones their candidates (and hourly everything). */
+const FULL_SWEEP_MIN_ASSETS = 50;
+const FULL_SWEEP_EVERY_MS = 3_600_000;
+
 /** Finding rows written past which a run checkpoints the SQLite WAL itself. */
 const CHECKPOINT_AFTER_ROWS = 5000;
 
@@ -321,7 +325,12 @@ export async function runMatch(db: Db, opts: MatchRunOptions = {}): Promise<{ st
   }
   // Evidence documents no finding points at any more: those rewritten rows let go of, or every one after a full run
   // (assets deleted since cascaded their findings away). One index probe per document.
-  if (!opts.dryRun) run.stats.evidenceSwept = await phase('sweep', () => sweepOrphanEvidence(k, opts.assetIds ? replaced : undefined));
+  // (A run over a few assets checks its own candidates only, and every document at most once an hour per session.)
+  if (!opts.dryRun) {
+    const whole = !opts.assetIds || assets.length >= FULL_SWEEP_MIN_ASSETS || Date.now() - session.lastFullSweep > FULL_SWEEP_EVERY_MS;
+    run.stats.evidenceSwept = await phase('sweep', () => sweepOrphanEvidence(k, whole ? undefined : replaced));
+    if (whole) session.lastFullSweep = Date.now();
+  }
   // A run that wrote much leaves a long WAL: copy it back now rather than in the commit of the next small run (a
   // one-inventory rematch then paid ~100 ms for a checkpoint it did not cause).
   const f = run.stats.findings;

@@ -101,6 +101,8 @@ export class MatchSession {
   readonly vulns = new Map<string, VulnerabilityFacts>();
   /** Catalogue entries read so far (software_catalog rows are immutable: a changed entry is a new id). */
   readonly catalogue = new Map<number, SoftwareFacts>();
+  /** When a run of this session last checked every evidence document for orphans (Date.now(); 0: never). */
+  lastFullSweep = 0;
   /** Rows resolved since the session (re)started that were not seen before, and how many were. */
   resolvedRows = 0;
   reusedRows = 0;
