@@ -172,7 +172,8 @@ describe('web UI in Chromium', { skip }, () => {
     // Keyboard: arrows move between tabs.
     await page.getByRole('tab', { name: 'Software' }).focus();
     await page.keyboard.press('ArrowRight');
-    assert.equal(await page.getByRole('tab', { name: 'Drivers & firmware' }).getAttribute('aria-selected'), 'true');
+    // The tab follows the URL (a router transition): waited for, not read at once.
+    await page.getByRole('tab', { name: 'Drivers & firmware', selected: true }).waitFor({ timeout: 5000 });
     // Drivers of the PCI controllers and NICs the OCS agent reported; volumes with their use.
     await page.getByTestId('device-drivers').locator('tbody tr').first().waitFor();
     await page.getByRole('tab', { name: 'Services & volumes' }).click();
