@@ -123,9 +123,10 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
     }
   });
 
-  // Audit: every state-changing request that succeeded, with who, what route, which ids.
-  api.addHook('onResponse', async (req, reply) => {
-    if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400 || !req.principal) return;
+  // Audit: every state-changing request that succeeded, with who, what route, which ids. Written in onSend, before
+  // the reply leaves: a client holding a success reply can rely on the audit row existing (onResponse raced it).
+  api.addHook('onSend', async (req, reply, payload) => {
+    if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400 || !req.principal) return payload;
     const params = req.params && typeof req.params === 'object' ? (req.params as Record<string, unknown>) : {};
     const target = Object.keys(params).length ? Object.entries(params).map(([key, v]) => `${key}=${String(v)}`).join(' ') : null;
     try {
@@ -140,5 +141,6 @@ export async function registerAuth(api: FastifyInstance, ctx: AuthContext): Prom
     } catch (err) {
       req.log.error({ err }, 'audit log write failed');
     }
+    return payload;
   });
 }
