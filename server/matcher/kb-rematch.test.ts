@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { createTestDb, dialectSkip, testDialects, type TestDb } from '../../test/helpers/db.js';
 import { sqliteBulkInsert } from '../db/bulk-insert.js';
 import type { Db } from '../db/index.js';
+import { addAsset } from '../../test/helpers/matcher.js';
 import { postgresJsonBulkInsert } from '../kb/pg-bulk.js';
 import { consumeKbChanges, hasKbChanges, pendingKbChanges, recordKbChanges } from '../db/repositories/findings-kb-changes.js';
 import { writeBatch } from '../kb/store.js';
@@ -19,16 +20,6 @@ import { MatchSession } from './session.js';
 const NOW = '2026-11-29T04:00:00.000Z';
 const at = (h: number) => `2026-11-29T${String(h).padStart(2, '0')}:00:00.000Z`;
 
-async function addAsset(db: Db, hostname: string, os: string, software: { name: string; version: string; origin: string; publisher?: string; source_package?: string }[]) {
-  const a = await db.kysely
-    .insertInto('assets')
-    .values({ hostname, kind: 'computer', source_format: 'test', os_name: os, os_version: null, os_full_name: os, status: 'active', software_count: software.length, first_seen_at: NOW, last_seen_at: NOW, updated_at: NOW })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = Number(a.id);
-  for (const s of software) await db.kysely.insertInto('asset_software').values({ asset_id: id, publisher: null, source_package: null, ...s, extra: '{}' }).execute();
-  return id;
-}
 
 /** Writes records the way `vigie kb import` does (one batch, one transaction). */
 async function kbImport(db: Db, source: string, records: KbRecord[], now: string) {

@@ -8,22 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../test/helpers/app.js';
 import { dialectSkip, testDialects } from '../../test/helpers/db.js';
 import { ensureKbTables, insertKb } from '../../test/helpers/kb.js';
-import type { Db } from '../db/index.js';
+import { addAsset } from '../../test/helpers/matcher.js';
 import { runMatch } from './run.js';
 import { MatchSession } from './session.js';
 
 const NOW = '2026-11-29T04:00:00.000Z';
 
-async function addAsset(db: Db, hostname: string, os: string, software: { name: string; version: string; origin: string; publisher?: string; source_package?: string }[]) {
-  const a = await db.kysely
-    .insertInto('assets')
-    .values({ hostname, kind: 'computer', source_format: 'test', os_name: os, os_version: null, os_full_name: os, status: 'active', software_count: software.length, first_seen_at: NOW, last_seen_at: NOW, updated_at: NOW })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = Number(a.id);
-  for (const s of software) await db.kysely.insertInto('asset_software').values({ asset_id: id, publisher: null, source_package: null, ...s, extra: '{}' }).execute();
-  return id;
-}
 
 interface Page { items: { vulnerabilityId: string; status: string; software: { name: string }; evidence?: { identity: { key: string }; rule: { source: string }; verdict: { reason: string } }; kev: boolean; severity: string | null }[]; nextCursor: string | null }
 
