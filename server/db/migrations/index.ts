@@ -15,6 +15,7 @@ import * as dashboardIndexes from './202611291610-dashboard-indexes.js';
 import * as indexOpenFindings from './202611291615-index-open-findings.js';
 import * as createFlowChecks from './202611291700-create-flow-checks.js';
 import * as findingsRematch from './202611291800-findings-rematch.js';
+import * as softwareItemsNoFk from './202611291900-software-items-no-fk.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '202611291615-index-open-findings': indexOpenFindings,
   '202611291700-create-flow-checks': createFlowChecks,
   '202611291800-findings-rematch': findingsRematch,
+  '202611291900-software-items-no-fk': softwareItemsNoFk,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

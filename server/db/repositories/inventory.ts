@@ -245,7 +245,7 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     if (plan.volumes) await replaceRows(trx, 'asset_volumes', id, plan.volumes, volumeRow);
     for (const s of plan.sections) await q.upsertSection.rows(trx, [id, s.section, s.data, s.hash, now]);
 
-    await syncIdentifiers(trx, id, input.identity);
+    await syncIdentifiers(trx, id, input.identity, created);
     if (created) {
       const info = [...inv.accountInfo];
       if (inv.tag && !info.some((i) => i.key === 'TAG')) info.push({ key: 'TAG', value: inv.tag });
@@ -258,7 +258,8 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     for (const c of chunks(plan.changes, 100)) {
       await changeRows(c.length).rows(trx, c.flatMap((ch) => [id, now, ch.kind, ch.subject, ch.oldValue, ch.newValue, receipt]));
     }
-    await prunePayloads(trx, id, input.keepPayloads);
+    // A new asset's only receipt is this one (ids are never reused): nothing to prune unless none is kept.
+    if (!created || input.keepPayloads < 1) await prunePayloads(trx, id, input.keepPayloads);
     return { assetId: id, receiptId: receipt, created, learned };
   }
 }
@@ -269,9 +270,9 @@ function dedupeBy<T>(list: T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
-async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[]) {
+async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[], created: boolean) {
   const want = new Set(keys.flatMap((k) => k.values.map((v) => `${k.kind}\u0000${v}`)));
-  const have = await q.identifiers.rows(trx, [assetId]);
+  const have = created ? [] : await q.identifiers.rows(trx, [assetId]); // a new asset has none yet
   const haveSet = new Set(have.map((h) => `${h.kind}\u0000${h.value}`));
   // Device and agent ids accumulate (an old id still finds the asset); hardware facts follow the latest inventory.
   const stale = have.filter((h) => h.kind !== 'deviceId' && h.kind !== 'agentId' && !want.has(`${h.kind}\u0000${h.value}`));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import type { Software } from '../../../common/inventory/model.js';
 import { dialectSkip, PG_ADMIN_URL, testDialects } from '../../../test/helpers/db.js';
@@ -16,6 +16,7 @@ import { catalogueKey, catalogueKeyHash } from '../../inventory/prepare.js';
 import { openDatabase, type Db, type DialectName } from '../index.js';
 import { migrateToLatest } from '../migrate.js';
 import { migrationProvider } from '../migrations/index.js';
+import { mergeAssets } from './assets.js';
 import { SoftwareStore } from './software.js';
 
 /** A database migrated up to `target` only (createTestDb always goes to the latest). */
@@ -148,6 +149,35 @@ for (const dialect of testDialects()) {
       await store.loadDetails(k, stored, new Set([ids[0]!]));
       const byName = new Map(stored.map((s) => [s.detail?.name ?? 'matched', s]));
       assert.deepEqual([...byName.keys()].sort(), ['matched', 'vim']);
+    });
+
+    test('migration 202611291900: no foreign keys on asset_software_items, rows kept, deleting or merging an asset still takes its rows', async () => {
+      const { db, drop } = await dbAt(dialect, '202611291800-findings-rematch');
+      drops.push(drop);
+      const k = db.kysely;
+      const asset = async (device: string) =>
+        (await k.insertInto('assets').values({ device_id: device, kind: 'computer', source_format: 'ocs-xml', status: 'active', software_count: 0, first_seen_at: now, last_seen_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id;
+      const row = (assetId: number, name: string) => ({ asset_id: assetId, name, version: '1', publisher: null, arch: null, origin: 'deb', install_date: '2026-01-02', source_package: null, source_version: null, extra: '{}' });
+      const [a, b, c] = [await asset('a'), await asset('b'), await asset('c')];
+      await k.insertInto('asset_software').values([row(a, 'bash'), row(a, 'curl'), row(b, 'bash'), row(c, 'vim')]).execute();
+      const before = await k.selectFrom('asset_software').selectAll().orderBy('id').execute();
+      await migrateToLatest(db);
+      assert.deepEqual(await k.selectFrom('asset_software').selectAll().orderBy('id').execute(), before, 'rows and derived ids unchanged');
+      const fks =
+        dialect === 'sqlite'
+          ? db.sqlite!.prepare(`select * from pragma_foreign_key_list('asset_software_items')`).all()
+          : (await sql`select conname from pg_constraint where conrelid = 'asset_software_items'::regclass and contype = 'f'`.execute(k)).rows;
+      assert.deepEqual(fks, []);
+      // The reverse index and the primary key survive the rebuild.
+      await assert.rejects(k.insertInto('asset_software_items').values({ asset_id: a, software_id: before[0]!.id % 2 ** 26, install_date: null }).execute(), /UNIQUE|duplicate key/);
+      // Writes through the view still work on the rebuilt table.
+      await k.updateTable('asset_software').set({ version: '2' }).where('asset_id', '=', c).execute();
+      assert.deepEqual((await k.selectFrom('asset_software').select('version').where('asset_id', '=', c).execute()).map((r) => r.version), ['2']);
+      await k.deleteFrom('assets').where('id', '=', a).execute();
+      assert.equal((await k.selectFrom('asset_software_items').selectAll().where('asset_id', '=', a).execute()).length, 0, 'delete trigger replaces the cascade');
+      await mergeAssets(k, c, b);
+      assert.equal((await k.selectFrom('asset_software_items').selectAll().where('asset_id', '=', b).execute()).length, 0, 'a merged duplicate keeps no rows');
+      assert.deepEqual((await k.selectFrom('asset_software').select(['asset_id', 'name']).execute()).map((r) => `${r.asset_id} ${r.name}`), [`${c} vim`]);
     });
   });
 }
