@@ -1,5 +1,5 @@
 /** Vite build of the web UI: web/ → web/dist, served by `vigie server` at /. `npm run build:web`. */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -49,6 +49,7 @@ function preloads(): Plugin {
           const files = [...all].filter((f) => !entries.has(f) && !app.includes(f));
           return { pattern: r.pattern, files: files.map((f) => `/${f}`) };
         });
+        mkdirSync(outDir, { recursive: true }); // runs before Vite writes the bundle: on a clean clone dist/ does not exist yet
         writeFileSync(join(outDir, 'preload.json'), JSON.stringify({ routes }, null, 1) + '\n');
         return app.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: '', href: `/${f}` }, injectTo: 'head' as const }));
       },
@@ -67,6 +68,7 @@ function precompress(): Plugin {
     },
     closeBundle() {
       const dir = join(outDir, 'assets');
+      if (!existsSync(dir)) return; // the build failed before writing: let its own error show, not ours
       for (const name of readdirSync(dir)) {
         if (!/\.(js|css|svg)$/.test(name)) continue;
         const data = readFileSync(join(dir, name));
