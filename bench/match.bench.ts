@@ -25,6 +25,7 @@ import { openDatabase, type Db } from '../server/db/index.js';
 import { migrateToLatest } from '../server/db/migrate.js';
 import { limitsOf } from '../server/http/agents/exchange.js';
 import { recordKbChanges } from '../server/db/repositories/findings-kb-changes.js';
+import { rebuildSoftwareHolders } from '../server/db/repositories/software-holders.js';
 import { inventoryFromText } from '../server/inventory/formats/index.js';
 import { debianOsv } from '../server/kb/importers/debian-osv.js';
 import { debianPackages } from '../server/kb/importers/debian-packages.js';
@@ -158,6 +159,7 @@ try {
       if (catalogue) await bulk(k, 'software_catalog', entries);
       await bulk(k, catalogue ? 'asset_software_items' : 'asset_software', rows);
       sq.prepare('commit').run();
+      if (catalogue) await rebuildSoftwareHolders(db); // the bulk load bypassed ingest
     }
     console.log(`  seeded in ${ms(performance.now() - t)} (${catalogue ? 'software catalogue + items' : 'asset_software rows'}, bulk INSERT)`);
 

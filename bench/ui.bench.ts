@@ -23,6 +23,7 @@ import { configSchema } from '../server/config/schema.js';
 import { sqliteBulkInsert } from '../server/db/bulk-insert.js';
 import { openDatabase, type Db } from '../server/db/index.js';
 import { migrateToLatest } from '../server/db/migrate.js';
+import { rebuildSoftwareHolders } from '../server/db/repositories/software-holders.js';
 import { createUser } from '../server/db/repositories/users.js';
 import { buildApp } from '../server/http/app.js';
 
@@ -113,6 +114,7 @@ async function seedSoftware(db: Db): Promise<void> {
     }
     insert(normalised ? 'asset_software_items' : 'asset_software', batch);
   });
+  if (normalised) await rebuildSoftwareHolders(db); // the bulk load bypassed ingest
   console.log(`software layout: ${normalised ? `software_catalog (${CATALOGUE}) + asset_software_items` : 'asset_software table'}`);
 }
 

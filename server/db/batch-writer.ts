@@ -11,10 +11,21 @@ import { sql, type Transaction } from 'kysely';
 import type { Db } from './index.js';
 import type { Database } from './types.js';
 
-type Job<T> = { run: (trx: Transaction<Database>) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+/**
+ * Work that jobs leave for the end of their batch: each job fills a part of its own; the parts of the jobs that
+ * succeeded are folded together and flushed once, inside the transaction, before the commit. A failed job's part
+ * is dropped with its savepoint. (Ingest uses it for software holder bits: repositories/software-holders.ts.)
+ */
+export interface BatchPart<P> {
+  create(): P;
+  absorb(batch: P, job: P): void;
+  flush(trx: Transaction<Database>, batch: P): Promise<void>;
+}
 
-export class BatchWriter {
-  private queue: Job<unknown>[] = [];
+type Job<T, P> = { run: (trx: Transaction<Database>, part: P) => Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void };
+
+export class BatchWriter<P = undefined> {
+  private queue: Job<unknown, P>[] = [];
   private running = false;
 
   private scheduled = false;
@@ -27,15 +38,16 @@ export class BatchWriter {
     private readonly db: Db,
     private readonly maxBatch = 64,
     private readonly windowMs = db.dialect === 'sqlite' ? 4 : 0,
+    private readonly part?: BatchPart<P>,
   ) {}
 
   get pending(): number {
     return this.queue.length;
   }
 
-  submit<T>(run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  submit<T>(run: (trx: Transaction<Database>, part: P) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject } as Job<unknown>);
+      this.queue.push({ run, resolve, reject } as Job<unknown, P>);
       if (!this.running && !this.scheduled) {
         this.scheduled = true;
         setTimeout(() => {
@@ -55,18 +67,22 @@ export class BatchWriter {
         try {
           await this.db.kysely.transaction().execute(async (trx) => {
             outcomes.length = 0;
+            const batchPart = this.part?.create() as P;
             for (const [i, job] of batch.entries()) {
               const sp = sql.raw(`vigie_job_${i}`);
               await sql`savepoint ${sp}`.execute(trx);
               try {
-                outcomes.push({ ok: true, value: await job.run(trx) });
+                const jobPart = this.part?.create() as P;
+                outcomes.push({ ok: true, value: await job.run(trx, jobPart) });
                 await sql`release savepoint ${sp}`.execute(trx);
+                this.part?.absorb(batchPart, jobPart);
               } catch (error) {
                 await sql`rollback to savepoint ${sp}`.execute(trx);
                 await sql`release savepoint ${sp}`.execute(trx);
                 outcomes.push({ ok: false, error });
               }
             }
+            if (this.part) await this.part.flush(trx, batchPart);
           });
         } catch (error) {
           // The commit itself failed: nothing of this batch is durable.

@@ -83,6 +83,21 @@ export interface AssetSoftwareItemsTable {
   install_date: string | null;
 }
 
+/**
+ * Which assets may hold a catalogue entry (202611292000): bit b of `mask` stands for asset chunk × 32 + b. A superset:
+ * readers confirm against asset_software_items (repositories/software-holders.ts).
+ */
+export interface SoftwareHoldersTable {
+  software_id: number;
+  chunk: number;
+  mask: number;
+}
+
+/** 0…31, to expand a holder mask in SQL. */
+export interface HolderBitsTable {
+  bit: number;
+}
+
 export interface AssetInterfacesTable {
   id: Id;
   asset_id: number;
@@ -443,6 +458,8 @@ export interface Database {
   asset_software: AssetSoftwareTable;
   software_catalog: SoftwareCatalogTable;
   asset_software_items: AssetSoftwareItemsTable;
+  software_holders: SoftwareHoldersTable;
+  holder_bits: HolderBitsTable;
   asset_interfaces: AssetInterfacesTable;
   asset_services: AssetServicesTable;
   asset_volumes: AssetVolumesTable;

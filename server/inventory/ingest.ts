@@ -10,6 +10,7 @@ import type { VigieConfig } from '../config/schema.js';
 import { BatchWriter } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
 import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { HolderDeltas } from '../db/repositories/software-holders.js';
 import { SoftwareStore } from '../db/repositories/software.js';
 import { planIngest } from './diff.js';
 import { isStub } from './handoff.js';
@@ -50,13 +51,18 @@ function isUniqueViolation(e: unknown): boolean {
 
 export class Ingestor {
   private lock = new KeyedLock();
-  readonly writer: BatchWriter;
+  readonly writer: BatchWriter<HolderDeltas>;
   private readonly software: SoftwareStore;
   constructor(
     private readonly db: Db,
     private readonly config: Pick<VigieConfig, 'identity' | 'agents'>,
   ) {
-    this.writer = new BatchWriter(db);
+    // Software holder bits of a whole group commit are written once (repositories/software-holders.ts).
+    this.writer = new BatchWriter<HolderDeltas>(db, undefined, undefined, {
+      create: () => new HolderDeltas(),
+      absorb: (batch, job) => batch.absorb(job),
+      flush: (trx, batch) => batch.flush(db, trx),
+    });
     this.software = new SoftwareStore(db);
   }
 
@@ -106,8 +112,9 @@ export class Ingestor {
     const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;
     const macs = macsOf(inv);
-    const res = await this.writer.submit((trx) =>
+    const res = await this.writer.submit((trx, holders) =>
       applyIngest(trx, {
+        holders,
         assetId: found?.id ?? null, inventory: inv, softwareKeys: prep.softwareKeys, store: this.software, plan, identity, macs, receipt,
         keepPayloads: this.config.agents.keepPayloads, now,
       }),

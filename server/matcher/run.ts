@@ -14,7 +14,8 @@ import type { AliasCatalogue } from '../cpe/aliases.js';
 import { literal } from '../cpe/name.js';
 import { platformOf, type PlatformIdentity } from '../cpe/resolve.js';
 import type { Db } from '../db/index.js';
-import { assetsWithEntries, assetsWithFindingsOf, consumeKbChanges, pendingKbChanges, type KbChange } from '../db/repositories/findings-kb-changes.js';
+import { assetsWithEntries } from '../db/repositories/software-holders.js';
+import { assetsWithFindingsOf, consumeKbChanges, pendingKbChanges, type KbChange } from '../db/repositories/findings-kb-changes.js';
 import {
   FindingsWriter, catalogueEntryPages, deferFindingsIndexes, ensureVulnerabilities, hasFindings, hasTriageDecisions, hasSoftwareCatalogue, loadAssets, loadCatalogueEntries, loadMatchDigests,
   loadNamesDigests, loadSoftware, loadSoftwareItems, loadStoredFindings, restoreFindingsIndexes, sweepOrphanEvidence, vulnerabilityFacts, type FindingBatchWrites,

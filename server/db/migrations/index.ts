@@ -16,6 +16,7 @@ import * as indexOpenFindings from './202611291615-index-open-findings.js';
 import * as createFlowChecks from './202611291700-create-flow-checks.js';
 import * as findingsRematch from './202611291800-findings-rematch.js';
 import * as softwareItemsNoFk from './202611291900-software-items-no-fk.js';
+import * as softwareHolders from './202611292000-software-holders.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '202611291700-create-flow-checks': createFlowChecks,
   '202611291800-findings-rematch': findingsRematch,
   '202611291900-software-items-no-fk': softwareItemsNoFk,
+  '202611292000-software-holders': softwareHolders,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

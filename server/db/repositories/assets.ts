@@ -6,6 +6,8 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import { VigieError } from '../../../common/errors.js';
 import type { AssetRow, Database } from '../types.js';
 import { decodeCursor, page } from './pagination.js';
+import { entryHeld, heldItems } from './software-holders.js';
+import { SOFTWARE_ID_LIMIT } from './software.js';
 import { interfaceFromRow } from './inventory.js';
 
 type DB = Kysely<Database>;
@@ -192,15 +194,17 @@ export async function fleetSoftware(db: DB, f: { name?: string | undefined; vers
 
 export async function softwareAssets(db: DB, f: { name: string; version?: string | undefined; limit: number; cursor?: string | undefined }) {
   const cursor = decodeCursor(f.cursor);
-  let q = db
-    .selectFrom('asset_software as s')
-    .innerJoin('assets as a', 'a.id', 's.asset_id')
+  // The holders of the name's catalogue entries, not a scan of every asset's rows; `id` as the asset_software view derives it.
+  const id = sql<number>`i.asset_id * ${sql.lit(SOFTWARE_ID_LIMIT)} + i.software_id`;
+  let q = heldItems(db)
+    .innerJoin('software_catalog as c', 'c.id', 'h.software_id')
+    .innerJoin('assets as a', 'a.id', 'i.asset_id')
     .where('a.status', '!=', 'merged')
-    .where('s.name', '=', f.name)
-    .select(['s.id as id', 'a.id as assetId', 'a.hostname', 's.version', 's.arch']);
-  if (f.version) q = q.where('s.version', '=', f.version);
-  if (cursor) q = q.where('s.id', '>', cursor.id);
-  const rows = await q.orderBy('s.id').limit(f.limit + 1).execute();
+    .where('c.name', '=', f.name)
+    .select([id.as('id'), 'a.id as assetId', 'a.hostname', 'c.version', 'c.arch']);
+  if (f.version) q = q.where('c.version', '=', f.version);
+  if (cursor) q = q.where(id, '>', cursor.id);
+  const rows = await q.orderBy(id).limit(f.limit + 1).execute();
   const p = page(rows, f.limit, () => null);
   return { items: p.items.map(({ id: _id, ...r }) => r), nextCursor: p.nextCursor };
 }
@@ -225,7 +229,7 @@ export async function fleetStats(db: DB, staleAfterDays: number) {
     live.select(sql<number>`coalesce(sum(software_count), 0)`.as('installations')).executeTakeFirstOrThrow(),
     db
       .selectFrom('software_catalog as c')
-      .where(({ exists, selectFrom }) => exists(selectFrom('asset_software_items as i').select('i.asset_id').whereRef('i.software_id', '=', 'c.id')))
+      .where(entryHeld(db, sql.ref('c.id')))
       .select(sql<number>`count(distinct c.name)`.as('distinctNames'))
       .executeTakeFirstOrThrow(),
     db

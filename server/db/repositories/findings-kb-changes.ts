@@ -96,12 +96,3 @@ export async function assetsWithFindingsOf(db: DB, cves: readonly string[]): Pro
   return [...out];
 }
 
-/** Which assets hold any of these software_catalog entries (asset_software_items_software index). */
-export async function assetsWithEntries(db: DB, entryIds: readonly number[]): Promise<number[]> {
-  const out = new Set<number>();
-  for (let i = 0; i < entryIds.length; i += 500) {
-    const rows = await db.selectFrom('asset_software_items').select('asset_id').distinct().where('software_id', 'in', entryIds.slice(i, i + 500)).execute();
-    for (const r of rows) out.add(Number(r.asset_id));
-  }
-  return [...out];
-}

@@ -8,6 +8,7 @@ import type { IdentityKey } from '../../inventory/identity.js';
 import { SOFTWARE_HASH_SECTION, type IngestPlan, type StoredState } from '../../inventory/diff.js';
 import { Statement, statementsByCount } from '../statement.js';
 import type { AssetInterfacesTable, AssetRow, AssetServicesTable, AssetVolumesTable, Database } from '../types.js';
+import type { HolderDeltas } from './software-holders.js';
 import type { SoftwareStore } from './software.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -196,6 +197,8 @@ export interface ApplyInput {
   receipt: ReceiptDraft;
   keepPayloads: number;
   now: string;
+  /** The group commit's software holder deltas (BatchWriter part); written at once when absent. */
+  holders?: HolderDeltas;
 }
 
 export interface ApplyResult {
@@ -238,7 +241,7 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     if (plan.software) {
       const sw = plan.software;
       const insert = sw.insert.map((i) => ({ key: input.softwareKeys[i.index]!, software: inv.software[i.index]!, softwareId: i.softwareId }));
-      learned = await input.store.write(trx, { assetId: id, deleteIds: sw.deleteIds, insert, dates: sw.dates });
+      learned = await input.store.write(trx, { assetId: id, deleteIds: sw.deleteIds, insert, dates: sw.dates }, input.holders);
     }
     if (plan.interfaces) await replaceRows(trx, 'asset_interfaces', id, plan.interfaces, interfaceRow);
     if (plan.services) await replaceRows(trx, 'asset_services', id, plan.services, serviceRow);

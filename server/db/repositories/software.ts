@@ -14,11 +14,17 @@ import type { Software } from '../../../common/inventory/model.js';
 import type { StoredSoftware } from '../../inventory/diff.js';
 import type { Db } from '../index.js';
 import { Statement } from '../statement.js';
+import { HolderDeltas } from './software-holders.js';
 import type { Database } from '../types.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-const itemsOf = new Statement<StoredSoftware>('select software_id as "softwareId", install_date as "installDate" from asset_software_items where asset_id = ?');
+// One JSON object (catalogue id → install date) instead of ~900 result rows: measured 0.35 vs 1.2–1.5 ms per asset
+// on SQLite, where building the row objects was the cost.
+const itemsOf = {
+  sqlite: new Statement<{ items: string | null }>('select json_group_object(software_id, install_date) as items from asset_software_items where asset_id = ?'),
+  postgres: new Statement<{ items: Record<string, string | null> | null }>('select json_object_agg(software_id, install_date) as items from asset_software_items where asset_id = ?'),
+};
 
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
@@ -43,7 +49,7 @@ export interface ItemWrites {
 interface SqliteStatements {
   findKey: SQLite.Statement<[string], number>;
   addEntry: SQLite.Statement<unknown[]>;
-  insertItem: SQLite.Statement<[number, number, string | null]>;
+  insertItems: SQLite.Statement<[number, string]>;
   deleteItem: SQLite.Statement<[number, number]>;
   setDate: SQLite.Statement<[string | null, number, number]>;
 }
@@ -99,8 +105,11 @@ export class SoftwareStore {
 
   /** The asset's rows (catalogue id and install date only: the diff matches by id). */
   async loadItems(db: Q, assetId: number): Promise<StoredSoftware[]> {
-    // Aliased to the diff's field names: ~900 rows per update, not copied again. Fixed SQL: no query building per update.
-    return itemsOf.rows(db, [assetId]);
+    const row = await itemsOf[this.db.dialect].first(db, [assetId]);
+    const items = typeof row?.items === 'string' ? (JSON.parse(row.items) as Record<string, string | null>) : row?.items;
+    const out: StoredSoftware[] = [];
+    for (const id in items) out.push({ softwareId: Number(id), installDate: items[id]! });
+    return out;
   }
 
   /** Fills `detail` of the rows whose id is not in `keep` (what the diff reports as removed or changed). */
@@ -135,9 +144,13 @@ export class SoftwareStore {
    * Applies one asset's row changes inside the caller's transaction; returns the key → id pairs it resolved or
    * created, for `remember` once committed.
    */
-  async write(trx: Transaction<Database>, w: ItemWrites): Promise<[string, number][]> {
+  async write(trx: Transaction<Database>, w: ItemWrites, holders?: HolderDeltas): Promise<[string, number][]> {
     if (!w.deleteIds.length && !w.insert.length && !w.dates.length) return [];
-    return this.db.dialect === 'sqlite' ? this.writeSqlite(w) : this.writePostgres(trx, w);
+    // Without a group commit's deltas (tests, tools), the holder bits are written now.
+    const deltas = holders ?? new HolderDeltas();
+    const learned = this.db.dialect === 'sqlite' ? this.writeSqlite(w, deltas) : await this.writePostgres(trx, w, deltas);
+    if (!holders) await deltas.flush(this.db, trx);
+    return learned;
   }
 
   private statements(): SqliteStatements {
@@ -148,7 +161,9 @@ export class SoftwareStore {
       addEntry: s.prepare(
         'insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      insertItem: s.prepare('insert into asset_software_items (asset_id, software_id, install_date) values (?, ?, ?)'),
+      // One call per asset: a JSON object of catalogue id → install date (better-sqlite3's per-call cost was most
+      // of the time of 900 single-row inserts). Integer-like keys come out of JSON.stringify in ascending order.
+      insertItems: s.prepare('insert into asset_software_items (asset_id, software_id, install_date) select ?, cast(j.key as integer), j.value from json_each(?) j'),
       deleteItem: s.prepare('delete from asset_software_items where asset_id = ? and software_id = ?'),
       setDate: s.prepare('update asset_software_items set install_date = ? where asset_id = ? and software_id = ?'),
     };
@@ -156,10 +171,11 @@ export class SoftwareStore {
   }
 
   // better-sqlite3 is synchronous and the transaction's connection is this same handle: plain statement runs.
-  private writeSqlite(w: ItemWrites): [string, number][] {
+  private writeSqlite(w: ItemWrites, holders: HolderDeltas): [string, number][] {
     const st = this.statements();
     const learned: [string, number][] = [];
-    const rows: [number, string | null][] = [];
+    const rows: Record<number, string | null> = {};
+    const added: number[] = [];
     for (const item of w.insert) {
       let id = item.softwareId;
       if (id === null) {
@@ -171,16 +187,18 @@ export class SoftwareStore {
         }
         learned.push([item.key, id]);
       }
-      rows.push([id, item.software.installDate]);
+      rows[id] = item.software.installDate;
+      added.push(id);
     }
     for (const id of w.deleteIds) st.deleteItem.run(w.assetId, id);
-    rows.sort((a, b) => a[0] - b[0]); // ascending keys append to the asset's B-tree pages
-    for (const [id, date] of rows) st.insertItem.run(w.assetId, id, date);
+    holders.remove(w.assetId, w.deleteIds);
+    if (added.length) st.insertItems.run(w.assetId, JSON.stringify(rows));
+    holders.add(w.assetId, added);
     for (const d of w.dates) st.setDate.run(d.installDate, w.assetId, d.softwareId);
     return learned;
   }
 
-  private async writePostgres(trx: Transaction<Database>, w: ItemWrites): Promise<[string, number][]> {
+  private async writePostgres(trx: Transaction<Database>, w: ItemWrites, holders: HolderDeltas): Promise<[string, number][]> {
     const learned: [string, number][] = [];
     const unknown = w.insert.filter((i) => i.softwareId === null);
     const resolved = new Map<string, number>();
@@ -203,11 +221,13 @@ export class SoftwareStore {
     }
     if (w.deleteIds.length) {
       await sql`delete from asset_software_items where asset_id = ${w.assetId} and software_id = any(${w.deleteIds}::bigint[])`.execute(trx);
+      holders.remove(w.assetId, w.deleteIds);
     }
     if (w.insert.length) {
       const ids = w.insert.map((i) => i.softwareId ?? resolved.get(i.key)!);
       const dates = w.insert.map((i) => i.software.installDate);
       await sql`insert into asset_software_items (asset_id, software_id, install_date) select ${w.assetId}::bigint, * from unnest(${ids}::bigint[], ${dates}::text[])`.execute(trx);
+      holders.add(w.assetId, ids);
     }
     if (w.dates.length) {
       await sql`update asset_software_items i set install_date = u.d from unnest(${w.dates.map((d) => d.softwareId)}::bigint[], ${w.dates.map((d) => d.installDate)}::text[]) as u(id, d)
