@@ -17,7 +17,7 @@ const now = '2026-11-29T10:00:00.000Z';
 for (const dialect of testDialects()) {
   describe(`software holders on ${dialect}`, { skip: await dialectSkip(dialect) }, () => {
     let t: TestDb;
-    let entries: number[] = [];
+    const entries: number[] = [];
     before(async () => {
       t = await createTestDb(dialect);
       const k = t.db.kysely;
