@@ -9,7 +9,7 @@
  *   npm run bench -- ingest [--devices 1000] [--concurrency 16] [--db sqlite|postgres]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -79,6 +79,21 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+/** CPU ms per thread of a process (name from /proc comm, e.g. node, WalCheckpoint…), to see which thread limits. */
+function threadCpuMs(pid: number): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(tid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 });
+    } catch {
+      /* thread ended */
+    }
+  }
+  return out;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -108,10 +123,11 @@ function post(agent: http.Agent, port: number, path: string, body: Buffer): Prom
   });
 }
 
-interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number }
+interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number; threads: string }
 
 async function phase(port: number, path: string, payloads: ReturnType<typeof device>[], pid: number): Promise<PhaseResult> {
   const cpu0 = cpuMs(pid);
+  const threads0 = threadCpuMs(pid);
   let next = 0;
   const latencies: number[] = [];
   const acked = new Set<string>();
@@ -137,7 +153,15 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((x, y) => x - y);
   const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))]!;
-  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length };
+  // The busiest threads, in CPU ms per inventory and share of the phase's wall time (100% = one core saturated).
+  const threads = [...threadCpuMs(pid)]
+    .map(([tid, t]) => ({ name: `${t.name}/${tid}`, ms: t.ms - (threads0.get(tid)?.ms ?? 0) }))
+    .filter((t) => t.ms > 0)
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 4)
+    .map((t) => `${t.name} ${(t.ms / payloads.length).toFixed(1)} ms (${((100 * t.ms) / (seconds * 1000)).toFixed(0)}%)`)
+    .join(', ');
+  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length, threads };
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
@@ -202,6 +226,8 @@ console.log('');
 console.log(`baseline (inflate + fixed reply, no storage): ${fmt(b1)}`);
 console.log(`vigie first inventories:                     ${fmt(r1)}   ratio to baseline ${(r1.perSecond / b1.perSecond).toFixed(2)}`);
 console.log(`vigie updates:                               ${fmt(r2)}   ratio to baseline ${(r2.perSecond / b1.perSecond).toFixed(2)}`);
+console.log(`  threads, first inventories: ${r1.threads}`);
+console.log(`  threads, updates:           ${r2.threads}`);
 console.log(`vigie peak RSS: ${rss.toFixed(0)} MB`);
 console.log(`stored: ${stored.size} assets, ${Number(swRows.n)} software rows, ${Number(bumped.n)} rows carry an update-generation version`);
 console.log(`acknowledged: ${r1.acked.size} first + ${r2.acked.size} updates; lost (acknowledged but not fully stored): ${lost}`);
