@@ -177,8 +177,8 @@ export function assetColumns(inv: Inventory, macs: string[]) {
   };
 }
 
-async function replaceRows<T>(trx: Q, table: 'asset_interfaces' | 'asset_services' | 'asset_volumes', assetId: number, rows: T[], toRow: (id: number, r: T) => object) {
-  await trx.deleteFrom(table).where('asset_id', '=', assetId).execute();
+async function replaceRows<T>(trx: Q, table: 'asset_interfaces' | 'asset_services' | 'asset_volumes', assetId: number, rows: T[], toRow: (id: number, r: T) => object, created: boolean) {
+  if (!created) await trx.deleteFrom(table).where('asset_id', '=', assetId).execute(); // a new asset has none
   for (const c of chunks(rows)) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- three tables share this code; each toRow is typed
     await trx.insertInto(table).values(c.map((r) => toRow(assetId, r)) as any).execute();
@@ -243,9 +243,9 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
       const insert = sw.insert.map((i) => ({ key: input.softwareKeys[i.index]!, software: inv.software[i.index]!, softwareId: i.softwareId }));
       learned = await input.store.write(trx, { assetId: id, deleteIds: sw.deleteIds, insert, dates: sw.dates }, input.holders);
     }
-    if (plan.interfaces) await replaceRows(trx, 'asset_interfaces', id, plan.interfaces, interfaceRow);
-    if (plan.services) await replaceRows(trx, 'asset_services', id, plan.services, serviceRow);
-    if (plan.volumes) await replaceRows(trx, 'asset_volumes', id, plan.volumes, volumeRow);
+    if (plan.interfaces) await replaceRows(trx, 'asset_interfaces', id, plan.interfaces, interfaceRow, created);
+    if (plan.services) await replaceRows(trx, 'asset_services', id, plan.services, serviceRow, created);
+    if (plan.volumes) await replaceRows(trx, 'asset_volumes', id, plan.volumes, volumeRow, created);
     for (const s of plan.sections) await q.upsertSection.rows(trx, [id, s.section, s.data, s.hash, now]);
 
     await syncIdentifiers(trx, id, input.identity, created);

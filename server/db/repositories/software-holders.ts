@@ -13,22 +13,16 @@ import type { Database } from '../types.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-/** Asset ids per holder row (bits of `mask`). */
+/** Asset ids per holder row (bits of `mask`); the SQL below writes `asset_id >> 5` and `asset_id & 31` for it. */
 export const HOLDER_BLOCK = 32;
-const CHUNK_SPAN = 2 ** 27; // key = software id × 2^27 + block: exact below 2^53 for entry ids < 2^26
 
-function keyOf(softwareId: number, chunk: number): number {
-  return softwareId * CHUNK_SPAN + chunk;
-}
+/** block → catalogue id → bits. Small-integer keys: ~900 updates per inventory stay cheap map operations. */
+type Bits = Map<number, Map<number, number>>;
 
 /** Set and cleared bits per (entry, block). A bit belongs to one asset, so set and clear never overlap. */
 export class HolderDeltas {
-  private readonly set = new Map<number, number>();
-  private readonly clear = new Map<number, number>();
-
-  get size(): number {
-    return this.set.size + this.clear.size;
-  }
+  private readonly set: Bits = new Map();
+  private readonly clear: Bits = new Map();
 
   /** `assetId` now holds `softwareIds`. */
   add(assetId: number, softwareIds: Iterable<number>): void {
@@ -42,34 +36,30 @@ export class HolderDeltas {
 
   /** Folds in a later job's deltas (its bits win over ours). */
   absorb(later: HolderDeltas): void {
-    for (const [k, bits] of later.set) this.apply(k, bits, this.set, this.clear);
-    for (const [k, bits] of later.clear) this.apply(k, bits, this.clear, this.set);
+    for (const [chunk, bySw] of later.set) {
+      const [on, off] = maps(chunk, this.set, this.clear);
+      for (const [id, bits] of bySw) apply(id, bits, on, off);
+    }
+    for (const [chunk, bySw] of later.clear) {
+      const [on, off] = maps(chunk, this.clear, this.set);
+      for (const [id, bits] of bySw) apply(id, bits, on, off);
+    }
   }
 
-  private mark(assetId: number, softwareIds: Iterable<number>, on: Map<number, number>, off: Map<number, number>): void {
-    if (!Number.isSafeInteger(assetId) || assetId < 0 || assetId >= CHUNK_SPAN * HOLDER_BLOCK) {
+  private mark(assetId: number, softwareIds: Iterable<number>, on: Bits, off: Bits): void {
+    if (!Number.isSafeInteger(assetId) || assetId < 0 || assetId >= 2 ** 32) {
       throw new Error(`software holders: expected an asset id below 2^32, found ${assetId}`);
     }
     const chunk = Math.floor(assetId / HOLDER_BLOCK);
     const bit = 2 ** (assetId % HOLDER_BLOCK);
-    for (const id of softwareIds) this.apply(keyOf(id, chunk), bit, on, off);
-  }
-
-  private apply(k: number, bits: number, on: Map<number, number>, off: Map<number, number>): void {
-    on.set(k, ((on.get(k) ?? 0) | bits) >>> 0);
-    const o = off.get(k);
-    if (o !== undefined) {
-      const left = (o & ~bits) >>> 0;
-      if (left) off.set(k, left);
-      else off.delete(k);
-    }
+    const [onBlock, offBlock] = maps(chunk, on, off);
+    for (const id of softwareIds) apply(id, bit, onBlock, offBlock);
   }
 
   /** Writes the deltas inside the caller's transaction (rows in key order: concurrent PostgreSQL writers lock alike). */
   async flush(db: Db, trx: Transaction<Database>): Promise<void> {
-    const rows = (m: Map<number, number>) => [...m].sort((a, b) => a[0] - b[0]).map(([k, bits]) => [Math.floor(k / CHUNK_SPAN), k % CHUNK_SPAN, bits] as const);
-    const clear = rows(this.clear);
-    const set = rows(this.set);
+    const clear = rowsOf(this.clear);
+    const set = rowsOf(this.set);
     if (db.dialect === 'sqlite') {
       const st = sqliteStatements(db);
       if (clear.length) {
@@ -94,6 +84,30 @@ export class HolderDeltas {
         on conflict (software_id, chunk) do update set mask = software_holders.mask | excluded.mask`.execute(trx);
     }
   }
+}
+
+/** One block's maps: the side that gains bits (created if missing) and the other side, if any. */
+function maps(chunk: number, on: Bits, off: Bits): [Map<number, number>, Map<number, number> | undefined] {
+  let m = on.get(chunk);
+  if (!m) on.set(chunk, (m = new Map()));
+  return [m, off.get(chunk)];
+}
+
+function apply(id: number, bits: number, on: Map<number, number>, off: Map<number, number> | undefined): void {
+  on.set(id, ((on.get(id) ?? 0) | bits) >>> 0);
+  const was = off?.get(id);
+  if (was !== undefined) {
+    const left = (was & ~bits) >>> 0;
+    if (left) off!.set(id, left);
+    else off!.delete(id);
+  }
+}
+
+/** [software id, block, bits] in key order. */
+function rowsOf(bits: Bits): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (const [chunk, bySw] of bits) for (const [id, b] of bySw) out.push([id, chunk, b]);
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
 // better-sqlite3 is synchronous and a write transaction runs on this same handle: prepared statements, one JSON
