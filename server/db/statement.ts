@@ -40,3 +40,13 @@ export function statementsByCount<R>(make: (placeholders: string, count: number)
     return st;
   };
 }
+
+/**
+ * Multi-row INSERTs into `table`: one Statement per row count, values given row after row in `columns` order.
+ * For the few rows an inventory writes per table (interfaces, identifiers…), without building a Kysely query each time.
+ */
+export function insertStatements(table: string, columns: readonly string[]): (rows: number) => Statement {
+  const row = `(${columns.map(() => '?').join(', ')})`;
+  const head = `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  return statementsByCount((_placeholders, count) => head + Array.from({ length: count }, () => row).join(', '));
+}

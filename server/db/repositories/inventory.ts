@@ -6,7 +6,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Interface, Inventory, Service, Volume } from '../../../common/inventory/model.js';
 import type { IdentityKey } from '../../inventory/identity.js';
 import { SOFTWARE_HASH_SECTION, type IngestPlan, type StoredState } from '../../inventory/diff.js';
-import { Statement, statementsByCount } from '../statement.js';
+import { insertStatements, Statement, statementsByCount } from '../statement.js';
 import type { AssetInterfacesTable, AssetRow, AssetServicesTable, AssetVolumesTable, Database } from '../types.js';
 import type { HolderDeltas } from './software-holders.js';
 import type { SoftwareStore } from './software.js';
@@ -177,11 +177,25 @@ export function assetColumns(inv: Inventory, macs: string[]) {
   };
 }
 
-async function replaceRows<T>(trx: Q, table: 'asset_interfaces' | 'asset_services' | 'asset_volumes', assetId: number, rows: T[], toRow: (id: number, r: T) => object, created: boolean) {
-  if (!created) await trx.deleteFrom(table).where('asset_id', '=', assetId).execute(); // a new asset has none
-  for (const c of chunks(rows)) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- three tables share this code; each toRow is typed
-    await trx.insertInto(table).values(c.map((r) => toRow(assetId, r)) as any).execute();
+type RowTable = 'asset_interfaces' | 'asset_services' | 'asset_volumes';
+const rowDeletes = Object.fromEntries(
+  (['asset_interfaces', 'asset_services', 'asset_volumes'] as const).map((t) => [t, new Statement(`delete from ${t} where asset_id = ?`)]),
+) as Record<RowTable, Statement>;
+const insertIdentifiers = insertStatements('asset_identifiers', ['asset_id', 'kind', 'value']);
+const insertAccountInfo = insertStatements('account_info', ['asset_id', 'key', 'value']);
+/** Insert statements per table, by the column list its toRow gives (the same for every row of a table). */
+const rowInserts = new Map<string, (rows: number) => Statement>();
+
+async function replaceRows<T>(trx: Q, table: RowTable, assetId: number, rows: T[], toRow: (id: number, r: T) => Record<string, unknown>, created: boolean) {
+  if (!created) await rowDeletes[table].rows(trx, [assetId]); // a new asset has none
+  if (!rows.length) return;
+  const first = toRow(assetId, rows[0]!);
+  const columns = Object.keys(first);
+  const key = `${table}\u0000${columns.join(',')}`;
+  let insert = rowInserts.get(key);
+  if (!insert) rowInserts.set(key, (insert = insertStatements(table, columns)));
+  for (const c of chunks(rows, Math.floor(CHUNK / 2))) {
+    await insert(c.length).rows(trx, c.flatMap((r) => Object.values(toRow(assetId, r))));
   }
 }
 
@@ -253,7 +267,7 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
       const info = [...inv.accountInfo];
       if (inv.tag && !info.some((i) => i.key === 'TAG')) info.push({ key: 'TAG', value: inv.tag });
       for (const c of chunks(dedupeBy(info, (i) => i.key), 200)) {
-        await trx.insertInto('account_info').values(c.map((i) => ({ asset_id: id, key: i.key, value: i.value }))).execute();
+        await insertAccountInfo(c.length).rows(trx, c.flatMap((i) => [id, i.key, i.value]));
       }
     }
 
@@ -286,7 +300,7 @@ async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[], cre
     const [kind, value] = w.split('\u0000') as [string, string];
     return { asset_id: assetId, kind, value };
   });
-  if (add.length) await trx.insertInto('asset_identifiers').values(add).execute();
+  if (add.length) await insertIdentifiers(add.length).rows(trx, add.flatMap((a) => [a.asset_id, a.kind, a.value]));
 }
 
 export async function insertReceipt(db: Q, r: ReceiptDraft, outcome: 'accepted' | 'rejected' | 'answered', error: { code: string; message: string } | null, assetId: number | null): Promise<number> {

@@ -13,7 +13,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Software } from '../../../common/inventory/model.js';
 import type { StoredSoftware } from '../../inventory/diff.js';
 import type { Db } from '../index.js';
-import { Statement } from '../statement.js';
+import { Statement, statementsByCount } from '../statement.js';
 import { HolderDeltas } from './software-holders.js';
 import type { Database } from '../types.js';
 
@@ -25,6 +25,12 @@ const itemsOf = {
   sqlite: new Statement<{ items: string | null }>('select json_group_object(software_id, install_date) as items from asset_software_items where asset_id = ?'),
   postgres: new Statement<{ items: Record<string, string | null> | null }>('select json_object_agg(software_id, install_date) as items from asset_software_items where asset_id = ?'),
 };
+
+// Fixed SQL per list length (db/statement.ts): these run for most inventories.
+const byKeyHash = statementsByCount<{ id: number; key_hash: string }>((list) => `select id, key_hash from software_catalog where key_hash in (${list})`);
+const catalogueById = statementsByCount<{ id: number; name: string; version: string | null; arch: string | null; origin: string }>(
+  (list) => `select id, name, version, arch, origin from software_catalog where id in (${list})`,
+);
 
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
@@ -82,8 +88,9 @@ export class SoftwareStore {
     if (!missingSet) return out;
     const missing = [...missingSet];
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
-      const rows = await this.db.kysely.selectFrom('software_catalog').select(['id', 'key_hash']).where('key_hash', 'in', missing.slice(i, i + LOOKUP_CHUNK)).execute();
-      this.remember(rows.map((r) => [r.key_hash!, Number(r.id)]));
+      const part = missing.slice(i, i + LOOKUP_CHUNK);
+      const rows = await byKeyHash(part.length).rows(this.db.kysely, part);
+      this.remember(rows.map((r) => [r.key_hash, Number(r.id)]));
     }
     return keys.map((k, i) => out[i] ?? this.ids.get(k) ?? null);
   }
@@ -117,7 +124,7 @@ export class SoftwareStore {
     const want = rows.filter((r) => !keep.has(r.softwareId));
     for (let i = 0; i < want.length; i += LOOKUP_CHUNK) {
       const part = want.slice(i, i + LOOKUP_CHUNK);
-      const found = await db.selectFrom('software_catalog').select(['id', 'name', 'version', 'arch']).where('id', 'in', part.map((r) => r.softwareId)).execute();
+      const found = await catalogueById(part.length).rows(db, part.map((r) => r.softwareId));
       const byId = new Map(found.map((f) => [Number(f.id), { name: f.name, version: f.version, arch: f.arch }]));
       for (const r of part) r.detail = byId.get(r.softwareId) ?? null;
     }
@@ -130,7 +137,8 @@ export class SoftwareStore {
   async fillStubs(db: Q, list: Software[], indexes: number[], ids: readonly (number | null)[]): Promise<void> {
     for (let i = 0; i < indexes.length; i += LOOKUP_CHUNK) {
       const part = indexes.slice(i, i + LOOKUP_CHUNK);
-      const found = await db.selectFrom('software_catalog').select(['id', 'name', 'version', 'arch', 'origin']).where('id', 'in', [...new Set(part.map((j) => ids[j]!))]).execute();
+      const wanted = [...new Set(part.map((j) => ids[j]!))];
+      const found = await catalogueById(wanted.length).rows(db, wanted);
       const byId = new Map(found.map((f) => [Number(f.id), f]));
       for (const j of part) {
         const f = byId.get(ids[j]!);
