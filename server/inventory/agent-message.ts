@@ -5,7 +5,7 @@
  */
 import { VigieError, isVigieError, type ErrorCode } from '../../common/errors.js';
 import type { Inventory } from '../../common/inventory/model.js';
-import { decodeBody, type BodyEncoding } from './decode.js';
+import { decodeBodyParts, type BodyEncoding } from './decode.js';
 import { inventoryFromGlpiMessage, parseGlpiMessage } from './formats/glpi-json.js';
 import { inventoryFromMessage, parseOcsMessage } from './formats/ocs-xml.js';
 import type { ParseLimits } from './formats/types.js';
@@ -60,11 +60,13 @@ export interface WorkerCaches {
 
 export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: WorkerCaches): AgentMessage {
   const known = caches?.known;
-  const decoded = decodeBody(body, ctx.maxInflatedBytes);
+  // In parts (decode.ts): the XML reader takes them as they are, JSON is joined. Only the first part decides: every
+  // other one starts with "<", so the text's first non-space character is in the first part or is that "<".
+  const decoded = decodeBodyParts(body, ctx.maxInflatedBytes);
   const base = { encoding: decoded.encoding, inflatedBytes: decoded.inflatedBytes, inventory: null, inventoryError: null };
   const parseCtx = { limits: ctx.limits, userAgent: ctx.userAgent, agentId: ctx.agentId };
-  if (decoded.text.trimStart().startsWith('{')) {
-    const msg = parseGlpiMessage(decoded.text, ctx.limits);
+  if (decoded.parts[0]!.trimStart().startsWith('{')) {
+    const msg = parseGlpiMessage(decoded.parts.join(''), ctx.limits);
     const out: AgentMessage = { ...base, protocol: 'glpi', query: msg.action.toUpperCase(), deviceId: msg.deviceId };
     if (INVENTORY_QUERIES.has(out.query)) {
       try {
@@ -76,7 +78,7 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: Worker
     }
     return out;
   }
-  const msg = parseOcsMessage(decoded.text, ctx.limits, caches?.reuse);
+  const msg = parseOcsMessage(decoded.parts, ctx.limits, caches?.reuse);
   const out: AgentMessage = { ...base, protocol: 'ocs', query: msg.query, deviceId: msg.deviceId };
   if (msg.query === 'INVENTORY') {
     try {

@@ -8,6 +8,9 @@ import { VigieError } from '../../common/errors.js';
 
 export type BodyEncoding = 'zlib' | 'deflate' | 'gzip' | 'plain';
 
+const MIN_CHUNK = 16 * 1024;
+const MAX_CHUNK = 1024 * 1024;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface DecodedBody {
@@ -34,11 +37,34 @@ function firstNonSpace(buf: Buffer): number | undefined {
 }
 
 export function decodeBody(buf: Buffer, maxInflatedBytes: number): DecodedBody {
+  const { parts, encoding, inflatedBytes } = decodeBodyParts(buf, maxInflatedBytes, Infinity);
+  return { text: parts[0]!, encoding, inflatedBytes };
+}
+
+export interface DecodedParts {
+  /** The text in parts whose concatenation is the whole text; every part but the first starts with "<". */
+  parts: string[];
+  encoding: BodyEncoding;
+  inflatedBytes: number;
+}
+
+/** Parts of about this many bytes: each string stays below V8's large-object size (128 KiB) even when two-byte. */
+export const PART_BYTES = 48 * 1024;
+
+/**
+ * decodeBody, with the text cut into parts before a "<" every `partBytes` or so (xml.ts parseXml reads them in
+ * order). A string above 128 KiB is a V8 large object: a 364 KB inventory as one string cost ~0.4 ms to allocate and
+ * collect, as parts ~0.06 ms. Same checks as one text: "<" is ASCII, so no UTF-8 sequence spans two parts, and the
+ * whole is valid UTF-8 exactly when every part is; a BOM can only start the first part.
+ */
+export function decodeBodyParts(buf: Buffer, maxInflatedBytes: number, partBytes = PART_BYTES): DecodedParts {
   if (buf.length === 0) throw new VigieError('INVENTORY_MALFORMED', 'request rejected: expected a body, found an empty one');
   const encoding = sniff(buf);
   let raw: Buffer;
   try {
-    const opts = { maxOutputLength: maxInflatedBytes };
+    // One output chunk sized to the body (agent XML inflates ~8×, hence 16×) rather than zlib's 16 KiB ones joined
+    // at the end: 0.2 ms of the 0.7 ms inflate of a 364 KB inventory. Capped, and small for small messages.
+    const opts = { maxOutputLength: maxInflatedBytes, chunkSize: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, buf.length * 16)) };
     raw = encoding === 'zlib' ? inflateSync(buf, opts) : encoding === 'gzip' ? gunzipSync(buf, opts) : encoding === 'deflate' ? inflateRawSync(buf, opts) : buf;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
@@ -50,14 +76,22 @@ export function decodeBody(buf: Buffer, maxInflatedBytes: number): DecodedBody {
   if (encoding === 'plain' && raw.length > maxInflatedBytes) {
     throw new VigieError('INVENTORY_TOO_LARGE', `body rejected: expected at most ${maxInflatedBytes} bytes, found ${raw.length}`);
   }
-  let text: string;
+  const parts: string[] = [];
   try {
-    text = utf8.decode(raw);
+    let start = 0;
+    while (raw.length - start > partBytes) {
+      const cut = raw.indexOf(0x3c /* < */, start + partBytes);
+      if (cut === -1) break;
+      parts.push(utf8.decode(raw.subarray(start, cut)));
+      start = cut;
+    }
+    parts.push(utf8.decode(start === 0 ? raw : raw.subarray(start)));
   } catch {
     throw new VigieError('INVENTORY_BAD_ENCODING', `body rejected: expected UTF-8 text after ${encoding} decoding, found invalid byte sequences`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text, encoding, inflatedBytes: raw.length };
+  // TextDecoder drops one BOM; a second one (agents that add their own) goes too.
+  if (parts[0]!.charCodeAt(0) === 0xfeff) parts[0] = parts[0]!.slice(1);
+  return { parts, encoding, inflatedBytes: raw.length };
 }
 
 /** Encodes a reply the way the request came: agents that sent plain text cannot read compressed replies. */

@@ -4,15 +4,16 @@
  * thread's JSON.parse is the part that costs it time, so the text carries only what the main thread uses.
  *
  * - A software entry whose catalogue id the worker knows (prepared.softwareIds) crosses as its install date alone,
- *   and its key hash as '': the main thread writes it by id. It arrives as a stub (`isStub`): name '' and no
- *   details. The diff needs the details of entries new to the asset only; Ingestor fills those from the catalogue
- *   (SoftwareStore.fillStubs). Entries not catalogued yet cross in full.
+ *   and its key hash as '' (left out of the text, put back by decodeMessage): the main thread writes it by id. It
+ *   arrives as a stub (`isStub`): name '' and no details. The diff needs the details of entries new to the asset
+ *   only; Ingestor fills those from the catalogue (SoftwareStore.fillStubs). Entries not catalogued yet cross in full.
  * - `inventory.sections` stays behind: prepared.sections holds them serialised, which is what is stored.
  *
  * On the real 909-package inventory the text is ~330 KB in full and ~40 KB once the fleet's packages are catalogued.
  */
 import type { Software } from '../../common/inventory/model.js';
 import type { AgentMessage } from './agent-message.js';
+import type { PreparedInventory } from './prepare.js';
 
 /**
  * Whether an entry is a stub from the handoff: only its install date is real, its id is in prepared.softwareIds.
@@ -22,20 +23,30 @@ export function isStub(s: Software): boolean {
   return s.name === '';
 }
 
+/** What crosses for `prepared`: softwareKeys holds the keys of entries without an id only, in order (see below). */
+interface EncodedPrepared extends PreparedInventory {
+  /** Set when softwareKeys lists the keys of entries whose softwareIds is null, and nothing for the others. */
+  keysOfNew?: true;
+}
+
 export function encodeMessage(msg: AgentMessage): string {
   const inv = msg.inventory;
   const ids = msg.prepared?.softwareIds;
   if (!inv || !ids) return JSON.stringify(msg);
   const n = inv.software.length;
   const software: (Software | string | null)[] = new Array(n);
-  const keys = new Array<string>(n);
+  // Only the keys the main thread uses: ~900 empty strings cost the worker and the main thread a JSON element each.
+  const keys: string[] = [];
   for (let i = 0; i < n; i++) {
     const s = inv.software[i]!;
-    const known = ids[i] != null;
-    software[i] = known ? s.installDate : s;
-    keys[i] = known ? '' : msg.prepared!.softwareKeys[i]!;
+    if (ids[i] != null) software[i] = s.installDate;
+    else {
+      software[i] = s;
+      keys.push(msg.prepared!.softwareKeys[i]!);
+    }
   }
-  return JSON.stringify({ ...msg, inventory: { ...inv, software, sections: {} }, prepared: { ...msg.prepared, softwareKeys: keys } });
+  const prepared: EncodedPrepared = { ...msg.prepared!, softwareKeys: keys, keysOfNew: true };
+  return JSON.stringify({ ...msg, inventory: { ...inv, software, sections: {} }, prepared });
 }
 
 export function decodeMessage(text: string): AgentMessage {
@@ -48,6 +59,16 @@ export function decodeMessage(text: string): AgentMessage {
         list[i] = { name: '', version: null, publisher: null, arch: null, origin: 'other', installDate: s, sourcePackage: null, sourceVersion: null, extra: {} };
       }
     }
+  }
+  const prep = msg.prepared as EncodedPrepared | null | undefined;
+  if (prep?.keysOfNew) {
+    // Back to one key per entry, '' where the id is known (PreparedInventory.softwareKeys).
+    const ids = prep.softwareIds!;
+    const keys = new Array<string>(ids.length);
+    let next = 0;
+    for (let i = 0; i < ids.length; i++) keys[i] = ids[i] == null ? prep.softwareKeys[next++]! : '';
+    prep.softwareKeys = keys;
+    delete prep.keysOfNew;
   }
   return msg;
 }

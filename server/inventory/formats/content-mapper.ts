@@ -168,18 +168,58 @@ function software(r: Rec, origin?: SoftwareOrigin): Software | null {
 }
 
 /**
+ * A mapped software entry, with a slot for what a later stage derives from it alone (prepare.ts: its catalogue key
+ * hash and row key), so that stage finds it next to the entry instead of in a map of its own.
+ */
+export interface SoftwareMemo {
+  readonly software: Software;
+  derived?: unknown;
+}
+
+/**
  * Software entry of a record the XML reader reused from an earlier document (xml.ts XmlReuse): the same record
  * object maps to the same entry, so it is mapped once. Shared: nothing downstream mutates a Software entry.
  */
-const mapped = new WeakMap<Rec, Software>();
-function softwareOf(r: Rec): Software | null {
-  let s = mapped.get(r);
-  if (s === undefined) {
+const mapped = new WeakMap<Rec, SoftwareMemo>();
+function softwareOf(r: Rec): SoftwareMemo | null {
+  let m = mapped.get(r);
+  if (m === undefined) {
     const made = software(r);
     if (made === null) return null;
-    mapped.set(r, (s = made));
+    mapped.set(r, (m = { software: made }));
   }
-  return s;
+  return m;
+}
+
+/** Each Inventory.software list this module made → the memo of each of its entries, in order. */
+const listMemos = new WeakMap<readonly Software[], readonly SoftwareMemo[]>();
+
+/**
+ * The memos of a software list as contentToInventory returned it, one per entry; undefined for any other list.
+ * A caller must still check `memo.software === list[i]` (a list may have been changed since).
+ */
+export function softwareMemos(list: readonly Software[]): readonly SoftwareMemo[] | undefined {
+  return listMemos.get(list);
+}
+
+/** The software list (packages, then Vigie drivers and firmware) and its memos, in one pass. */
+function softwareList(raw: unknown[], drivers: Rec[], firmwares: Rec[]): Software[] {
+  const list: Software[] = [];
+  const memos: SoftwareMemo[] = [];
+  const add = (m: SoftwareMemo | null) => {
+    if (m === null) return;
+    list.push(m.software);
+    memos.push(m);
+  };
+  for (const r of raw) if (isRec(r)) add(softwareOf(r));
+  for (const r of drivers) add(fresh(software(r, 'driver')));
+  for (const r of firmwares) add(fresh(software(r, 'firmware')));
+  listMemos.set(list, memos);
+  return list;
+}
+
+function fresh(s: Software | null): SoftwareMemo | null {
+  return s === null ? null : { software: s };
 }
 
 // ---- networks: one entry per address on the wire, one Interface per name here ----
@@ -447,11 +487,7 @@ export function contentToInventory(content: Rec, meta: ContentMeta, limits: { ma
       boardModel: b('mmodel'),
       boardSerial: b('msn'),
     },
-    software: [
-      ...collect(rawSoftware.filter(isRec), softwareOf),
-      ...collect(drivers, (r) => software(r, 'driver')),
-      ...collect(firmwares, (r) => software(r, 'firmware')),
-    ],
+    software: softwareList(rawSoftware, drivers, firmwares),
     interfaces: interfaces(items(content.networks)),
     services: collect([...items(content.services), ...items(content.vigie_services)], service),
     volumes: collect(items(content.drives), volume),

@@ -35,9 +35,10 @@ function field(tree: XmlObject, name: string): string {
 
 /**
  * Reads the envelope of any OCS/Fusion message; the caller decides what each QUERY means.
+ * @param text the document, whole or in parts (xml.ts parseXml).
  * @param reuse a parse worker's cache of subtrees (xml.ts XmlReuse, for SOFTWARES).
  */
-export function parseOcsMessage(text: string, limits: XmlLimits, reuse?: XmlReuse): OcsMessage {
+export function parseOcsMessage(text: string | readonly string[], limits: XmlLimits, reuse?: XmlReuse): OcsMessage {
   const { rootName, root } = parseXml(text, limits, reuse);
   if (rootName !== 'request') {
     throw new VigieError('INVENTORY_MALFORMED', `message rejected: expected a <REQUEST> root element, found <${rootName.toUpperCase()}>`);

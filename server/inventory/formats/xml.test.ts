@@ -194,3 +194,94 @@ for (const h of hostile) {
     assert.ok(performance.now() - started < 500, 'refusal must be cheap');
   });
 }
+
+// ---- a document in parts (decode.ts decodeBodyParts): the same tree and the same refusals as the whole text ----
+
+/** The text cut before a "<" every `size` characters or so, as decodeBodyParts cuts the bytes. */
+function inParts(text: string, size: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  while (text.length - start > size) {
+    const cut = text.indexOf('<', start + size);
+    if (cut === -1) break;
+    parts.push(text.slice(start, cut));
+    start = cut;
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+test('a document in parts reads as the whole text, with and without reuse, on every corpus XML', { skip: skipUnless(hasShared, `the ../shared corpus is not at ${CORPUS.pathname}`) }, () => {
+  const docs = corpusXml();
+  for (const size of [1, 100, 4096, 49152]) {
+    // small reuse limits too, so that elements straddle parts and the joins near a part's end are exercised
+    const reuse = createXmlReuse(['softwares', 'networks', 'drives'], 10_000, size < 4096 ? 512 : 8192);
+    for (const d of docs) {
+      const whole = parseXml(d.text, generous);
+      assert.deepEqual(parseXml(inParts(d.text, size), generous), whole, `${d.name} (parts of ${size})`);
+      for (const round of [1, 2]) assert.deepEqual(parseXml(inParts(d.text, size), generous, reuse), whole, `${d.name} (parts of ${size}, reuse round ${round})`);
+    }
+  }
+});
+
+for (const h of hostile) {
+  test(`hostile in parts: ${h.name} → ${h.code}`, () => {
+    for (const size of [1, 7]) {
+      for (const reuse of [undefined, createXmlReuse(['name', 's', 'query'])]) {
+        assert.throws(() => parseXml(inParts(h.xml, size), limits, reuse), (e: unknown) => {
+          assert.ok(e instanceof VigieError, `expected a VigieError, got ${String(e)}`);
+          assert.equal(e.code, h.code, e.message);
+          return true;
+        });
+      }
+    }
+  });
+}
+
+test('errors in parts give the line in the whole document', () => {
+  const xml = '<REQUEST>\n<A>\n</A>\n<B>\n<C>x\u0001</C>\n</B>\n</REQUEST>';
+  for (const reuse of [undefined, createXmlReuse(['c'])]) {
+    assert.throws(() => parseXml(inParts(xml, 1), generous, reuse), /found U\+0001 at line 5/);
+  }
+  assert.throws(() => parseXml(inParts('<REQUEST>\n<A>\n</B>\n</REQUEST>', 1), generous), /found <\/B> at line 3/);
+});
+
+test('reuse: hostile closing tags that never match cost no search to the end of the document', () => {
+  // Every <SOFTWARES> is a reuse candidate whose "</SOFTWARES>" never comes ("</SOFTWARES >" closes it): looking for
+  // it to the end of the document for each one was quadratic.
+  const n = 20_000;
+  const xml = doc(`<SOFTWARES><NAME>x</NAME></SOFTWARES >`.repeat(n));
+  const reuse = createXmlReuse(['softwares']);
+  const started = performance.now();
+  const parsed = parseXml(xml, { ...generous, maxElements: 10 * n }, reuse);
+  assert.equal(parsed.elements, 3 + 2 * n);
+  assert.ok(performance.now() - started < 2000, `expected a linear read, took ${Math.round(performance.now() - started)} ms`);
+});
+
+test('reuse: the entry that came next last time is taken only on an exact match of the whole content', () => {
+  const reuse = createXmlReuse(['softwares']);
+  const a = pkg('a'), b = pkg('b'), c = pkg('c');
+  assert.deepEqual(parseXml(doc(a + b + c), generous, reuse), parseXml(doc(a + b + c), generous));
+  // b's content, one character changed, or longer, or shorter, where b came last time: read afresh
+  for (const other of [pkg('B'), pkg('bb'), pkg(''), pkg('b', '<X/>'), `<SOFTWARES><NAME>b</NAME><VERSION>1.0</VERSION></SOFTWARES >`]) {
+    const xml = doc(a + other + c);
+    assert.deepEqual(parseXml(xml, generous, reuse), parseXml(xml, generous), other);
+  }
+  // a guess whose content is followed by more than its closing tag is no match either
+  const longer = doc(a + `<SOFTWARES><NAME>b</NAME><VERSION>1.0</VERSION><SOFTWARES><NAME>in</NAME></SOFTWARES></SOFTWARES>` + c);
+  assert.deepEqual(parseXml(longer, generous, reuse), parseXml(longer, generous));
+  // a forbidden character right after a guessed element is still found
+  assert.throws(() => parseXml(doc(a + b + '\u0001' + c), generous, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_MALFORMED');
+  assert.throws(() => parseXml(doc(a + b + '<SOFTWARES\u000b>' + c.slice('<SOFTWARES>'.length)), generous, reuse), (e: unknown) => e instanceof VigieError && e.code === 'INVENTORY_MALFORMED');
+});
+
+test('reuse: past maxEntries the cache starts over and keeps no link to the entries it dropped', () => {
+  const reuse = createXmlReuse(['softwares'], 3);
+  const xml = doc(pkg('a') + pkg('b') + pkg('c') + pkg('d') + pkg('e'));
+  for (let i = 0; i < 3; i++) assert.deepEqual(parseXml(xml, generous, reuse), parseXml(xml, generous));
+  assert.ok(reuse.cache.size <= 3);
+  for (const e of reuse.cache.values()) {
+    assert.equal(e.generation, reuse.generation);
+    if (e.next) assert.equal(e.next.generation, reuse.generation, 'a kept entry links only to kept entries');
+  }
+});
