@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { VigieConfig } from '../../config/schema.js';
 import type { ReceiptDraft } from '../../db/repositories/inventory.js';
 import type { ParseLimits } from '../../inventory/formats/types.js';
+import type { AgentContext } from './context.js';
 
 /** A rejected body is kept for diagnosis only up to this size (attackers choose the size of what we store). */
 const MAX_KEPT_REJECTED = 1024 * 1024;
@@ -38,4 +39,13 @@ export function forRejection(r: ReceiptDraft): ReceiptDraft {
 
 export function bodyOf(req: FastifyRequest): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+/**
+ * Records the receipt of a PROLOG or CONTACT without holding the reply for the group commit: the reply
+ * acknowledges nothing the agent sent, and waiting behind a batch of inventories cost each exchange a commit's
+ * latency (the inventory that follows is queued after this receipt, so the order is kept).
+ */
+export function recordInBackground(ctx: AgentContext, req: FastifyRequest, receipt: ReceiptDraft, assetId: number | null): void {
+  ctx.ingestor.answered(receipt, assetId).catch((err: unknown) => req.log.error({ err, deviceId: receipt.deviceId }, 'agent exchange: receipt not recorded'));
 }

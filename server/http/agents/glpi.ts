@@ -9,6 +9,7 @@ import { assetStatus, type ReceiptDraft } from '../../db/repositories/inventory.
 import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
 import { deserializeError, type AgentMessage } from '../../inventory/agent-message.js';
 import type { AgentContext } from './context.js';
+import { recordInBackground } from './exchange.js';
 
 const CONTENT_TYPES: Record<BodyEncoding, string> = {
   zlib: 'application/x-compress-zlib',
@@ -28,7 +29,7 @@ export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: 
   switch (msg.query) {
     case 'CONTACT': {
       const known = msg.deviceId ? await assetStatus(ctx.db.kysely, msg.deviceId) : null;
-      await ctx.ingestor.answered(receipt, known?.id ?? null);
+      recordInBackground(ctx, req, receipt, known?.id ?? null);
       if (known?.status === 'blocked') return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: {} });
       return sendJson(reply, encoding, 200, { status: 'ok', expiration, tasks: { inventory: { server: 'glpi', version: '10.0.0' } } });
     }

@@ -11,7 +11,7 @@ import { deserializeError, type AgentMessage } from '../../inventory/agent-messa
 import { deviceIdLooksValid, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
 import { prologOptions, storeReported } from '../../snmp/agent-tasks.js';
 import type { AgentContext } from './context.js';
-import { bodyOf, limitsOf } from './exchange.js';
+import { bodyOf, limitsOf, recordInBackground } from './exchange.js';
 
 const XML_DECL = "<?xml version='1.0' encoding='UTF-8'?>\n";
 
@@ -51,7 +51,7 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
   switch (msg.query) {
     case 'PROLOG': {
       const known = await assetStatus(ctx.db.kysely, needDeviceId());
-      await ctx.ingestor.answered(receipt, known?.id ?? null);
+      recordInBackground(ctx, req, receipt, known?.id ?? null);
       const response = known?.status === 'blocked' ? 'STOP' : 'SEND';
       // SNMP network tasks carry secrets: only for an agent already inventoried and not blocked (as OCS does)
       const problems: string[] = [];
