@@ -123,11 +123,12 @@ function post(agent: http.Agent, port: number, path: string, body: Buffer): Prom
   });
 }
 
-interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number; threads: string }
+interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number; clientCpuMs: number; threads: string }
 
 async function phase(port: number, path: string, payloads: ReturnType<typeof device>[], pid: number): Promise<PhaseResult> {
   const cpu0 = cpuMs(pid);
   const threads0 = threadCpuMs(pid);
+  const client0 = process.cpuUsage();
   let next = 0;
   const latencies: number[] = [];
   const acked = new Set<string>();
@@ -161,7 +162,9 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
     .slice(0, 4)
     .map((t) => `${t.name} ${(t.ms / payloads.length).toFixed(1)} ms (${((100 * t.ms) / (seconds * 1000)).toFixed(0)}%)`)
     .join(', ');
-  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length, threads };
+  const client = process.cpuUsage(client0);
+  const clientCpuMs = (client.user + client.system) / 1000 / payloads.length;
+  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length, clientCpuMs, threads };
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
@@ -226,6 +229,7 @@ console.log('');
 console.log(`baseline (inflate + fixed reply, no storage): ${fmt(b1)}`);
 console.log(`vigie first inventories:                     ${fmt(r1)}   ratio to baseline ${(r1.perSecond / b1.perSecond).toFixed(2)}`);
 console.log(`vigie updates:                               ${fmt(r2)}   ratio to baseline ${(r2.perSecond / b1.perSecond).toFixed(2)}`);
+console.log(`  the clients (this process, same 2 cores): ${r1.clientCpuMs.toFixed(1)} / ${r2.clientCpuMs.toFixed(1)} ms CPU per first inventory / update`);
 console.log(`  threads, first inventories: ${r1.threads}`);
 console.log(`  threads, updates:           ${r2.threads}`);
 console.log(`vigie peak RSS: ${rss.toFixed(0)} MB`);
