@@ -63,9 +63,6 @@ const q = {
   services: new Statement<Selectable<AssetServicesTable>>('select * from asset_services where asset_id = ? order by id'),
   volumes: new Statement<Selectable<AssetVolumesTable>>('select * from asset_volumes where asset_id = ? order by id'),
   releaseDeviceId: new Statement('update assets set device_id = null where device_id = ? and id <> ?'),
-  upsertSection: new Statement(
-    'insert into asset_sections (asset_id, section, data, hash, updated_at) values (?, ?, ?, ?, ?) on conflict (asset_id, section) do update set data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at',
-  ),
   identifiers: new Statement<{ kind: string; value: string }>('select kind, value from asset_identifiers where asset_id = ?'),
   receipt: new Statement<{ id: number }>(
     `insert into inventory_receipts (received_at, remote_address, user_agent, protocol, query, content_type, encoding, size_bytes, inflated_bytes, sha256, outcome,
@@ -181,6 +178,10 @@ type RowTable = 'asset_interfaces' | 'asset_services' | 'asset_volumes';
 const rowDeletes = Object.fromEntries(
   (['asset_interfaces', 'asset_services', 'asset_volumes'] as const).map((t) => [t, new Statement(`delete from ${t} where asset_id = ?`)]),
 ) as Record<RowTable, Statement>;
+const upsertSections = statementsByCount((_list, count) =>
+  `insert into asset_sections (asset_id, section, data, hash, updated_at) values ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')}
+    on conflict (asset_id, section) do update set data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
+);
 const insertIdentifiers = insertStatements('asset_identifiers', ['asset_id', 'kind', 'value']);
 const insertAccountInfo = insertStatements('account_info', ['asset_id', 'key', 'value']);
 /** Insert statements per table, by the column list its toRow gives (the same for every row of a table). */
@@ -260,7 +261,8 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     if (plan.interfaces) await replaceRows(trx, 'asset_interfaces', id, plan.interfaces, interfaceRow, created);
     if (plan.services) await replaceRows(trx, 'asset_services', id, plan.services, serviceRow, created);
     if (plan.volumes) await replaceRows(trx, 'asset_volumes', id, plan.volumes, volumeRow, created);
-    for (const s of plan.sections) await q.upsertSection.rows(trx, [id, s.section, s.data, s.hash, now]);
+    // One statement for the inventory's changed sections (each a round trip on PostgreSQL); names are unique per inventory.
+    for (const c of chunks(plan.sections, 100)) await upsertSections(c.length).rows(trx, c.flatMap((s) => [id, s.section, s.data, s.hash, now]));
 
     await syncIdentifiers(trx, id, input.identity, created);
     if (created) {
