@@ -44,9 +44,10 @@ export function statementsByCount<R>(make: (placeholders: string, count: number)
 /**
  * Multi-row INSERTs into `table`: one Statement per row count, values given row after row in `columns` order.
  * For the few rows an inventory writes per table (interfaces, identifiers…), without building a Kysely query each time.
+ * @param tail SQL after the values, e.g. an ON CONFLICT clause.
  */
-export function insertStatements(table: string, columns: readonly string[]): (rows: number) => Statement {
+export function insertStatements(table: string, columns: readonly string[], tail = ''): (rows: number) => Statement {
   const row = `(${columns.map(() => '?').join(', ')})`;
   const head = `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) values `;
-  return statementsByCount((_placeholders, count) => head + Array.from({ length: count }, () => row).join(', '));
+  return statementsByCount((_placeholders, count) => head + Array.from({ length: count }, () => row).join(', ') + (tail && ` ${tail}`));
 }

@@ -178,9 +178,10 @@ type RowTable = 'asset_interfaces' | 'asset_services' | 'asset_volumes';
 const rowDeletes = Object.fromEntries(
   (['asset_interfaces', 'asset_services', 'asset_volumes'] as const).map((t) => [t, new Statement(`delete from ${t} where asset_id = ?`)]),
 ) as Record<RowTable, Statement>;
-const upsertSections = statementsByCount((_list, count) =>
-  `insert into asset_sections (asset_id, section, data, hash, updated_at) values ${Array.from({ length: count }, () => '(?, ?, ?, ?, ?)').join(', ')}
-    on conflict (asset_id, section) do update set data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at`,
+const upsertSections = insertStatements(
+  'asset_sections',
+  ['asset_id', 'section', 'data', 'hash', 'updated_at'],
+  'on conflict (asset_id, section) do update set data = excluded.data, hash = excluded.hash, updated_at = excluded.updated_at',
 );
 const insertIdentifiers = insertStatements('asset_identifiers', ['asset_id', 'kind', 'value']);
 const insertAccountInfo = insertStatements('account_info', ['asset_id', 'key', 'value']);
@@ -190,13 +191,13 @@ const rowInserts = new Map<string, (rows: number) => Statement>();
 async function replaceRows<T>(trx: Q, table: RowTable, assetId: number, rows: T[], toRow: (id: number, r: T) => Record<string, unknown>, created: boolean) {
   if (!created) await rowDeletes[table].rows(trx, [assetId]); // a new asset has none
   if (!rows.length) return;
-  const first = toRow(assetId, rows[0]!);
-  const columns = Object.keys(first);
+  const values = rows.map((r) => toRow(assetId, r));
+  const columns = Object.keys(values[0]!);
   const key = `${table}\u0000${columns.join(',')}`;
   let insert = rowInserts.get(key);
   if (!insert) rowInserts.set(key, (insert = insertStatements(table, columns)));
-  for (const c of chunks(rows, Math.floor(CHUNK / 2))) {
-    await insert(c.length).rows(trx, c.flatMap((r) => Object.values(toRow(assetId, r))));
+  for (const c of chunks(values, Math.floor(CHUNK / 2))) {
+    await insert(c.length).rows(trx, c.flatMap((v) => Object.values(v)));
   }
 }
 
