@@ -7,6 +7,9 @@
  * body and answers like OCS without storing anything (the transport ceiling on this machine).
  *
  *   npm run bench -- ingest [--devices 1000] [--concurrency 16] [--db sqlite|postgres]
+ *
+ * Diagnostics: BENCH_SERVER_NODE_ARGS passes Node flags to the server (e.g. "--cpu-prof --cpu-prof-dir=DIR", or
+ * "--trace-gc" with BENCH_SERVER_STDOUT=1 to see the server's stdout, where V8 prints it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -194,7 +197,7 @@ if (args.db === 'postgres') {
 const port = await freePort();
 const server = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', import.meta.resolve('tsx'), join(ROOT, 'server/cli/main.ts'), 'server', '--host', '127.0.0.1', '--port', String(port)], {
   cwd: dir,
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   env: { ...process.env, VIGIE_DB_URL: dbUrl, VIGIE_SERVER_LOG_LEVEL: 'warn', VIGIE_AGENTS_RATE_LIMIT_PER_MINUTE: '100000000', VIGIE_DB_POOL_SIZE: String(C + 4) },
 });
 await waitFor(`http://127.0.0.1:${port}/healthz`, server);
