@@ -11,7 +11,7 @@ import { VigieError } from '../../common/errors.js';
 import { hasShared, skipUnless } from '../../test/helpers/components.js';
 import { readAgentMessage, type AgentMessage, type ReadContext, type WorkerCaches } from './agent-message.js';
 import { decodeBody, decodeBodyParts } from './decode.js';
-import { createXmlReuse } from './formats/xml.js';
+import { createXmlReuse, parseXml } from './formats/xml.js';
 import { decodeMessage, encodeMessage } from './handoff.js';
 import { KnownCatalogue } from './prepare.js';
 
@@ -90,6 +90,21 @@ test('decodeBodyParts: the parts make decodeBody\'s text, for every encoding, an
     }
   }
   assert.equal(decodeBody(bytes, 64 << 20).text.charCodeAt(0), 0x3c, 'the BOM is dropped');
+});
+
+test('decodeBodyParts with a preferred cut: parts end before the marker when one is near, else before any "<"', () => {
+  const pkg = (i: number) => `<SOFTWARES><NAME>p${i}</NAME><VERSION>${'1.'.repeat(i % 50)}</VERSION></SOFTWARES>\n`;
+  const text = `<REQUEST><CONTENT>${Array.from({ length: 3000 }, (_, i) => pkg(i)).join('')}<HARDWARE><NAME>${'x'.repeat(30_000)}</NAME></HARDWARE></CONTENT></REQUEST>`;
+  const marker = Buffer.from('<SOFTWARES>');
+  const d = decodeBodyParts(deflateSync(text), 64 << 20, 4096, marker);
+  assert.equal(d.parts.join(''), text);
+  assert.ok(d.parts.length > 10);
+  // every part but the last (the long HARDWARE run has no marker within reach) starts with a package
+  assert.ok(d.parts.slice(1, -1).every((p) => p.startsWith('<SOFTWARES>')), 'cut before the marker');
+  assert.ok(d.parts.slice(0, -2).every((p) => p.length < 4096 + 12 * 1024 + 200), 'a part runs at most the slack past its size');
+  // the reader gives the same tree from these parts, with reuse, as from the whole text
+  const reuse = createXmlReuse(['softwares']);
+  for (const round of [1, 2]) assert.deepEqual(parseXml(d.parts, ctx.limits, reuse), parseXml(text, ctx.limits), `round ${round}`);
 });
 
 test('decodeBodyParts refuses invalid UTF-8 wherever it is, and too large bodies, as decodeBody does', () => {

@@ -50,6 +50,9 @@ export function deserializeError(s: SerializedError): VigieError {
 
 const INVENTORY_QUERIES = new Set(['INVENTORY', 'NETINVENTORY']);
 
+/** Where a part of the body preferably ends (decode.ts): before a package, the element the reuse cache keeps. */
+const SOFTWARES_OPEN = Buffer.from('<SOFTWARES>');
+
 /** What a parse worker keeps from one message to the next (parse-worker.ts). */
 export interface WorkerCaches {
   /** Committed catalogue ids by key (prepare.ts): known entries skip their key hash and cross as stubs. */
@@ -62,7 +65,7 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: Worker
   const known = caches?.known;
   // In parts (decode.ts): the XML reader takes them as they are, JSON is joined. Only the first part decides: every
   // other one starts with "<", so the text's first non-space character is in the first part or is that "<".
-  const decoded = decodeBodyParts(body, ctx.maxInflatedBytes);
+  const decoded = decodeBodyParts(body, ctx.maxInflatedBytes, undefined, caches ? SOFTWARES_OPEN : undefined);
   const base = { encoding: decoded.encoding, inflatedBytes: decoded.inflatedBytes, inventory: null, inventoryError: null };
   const parseCtx = { limits: ctx.limits, userAgent: ctx.userAgent, agentId: ctx.agentId };
   if (decoded.parts[0]!.trimStart().startsWith('{')) {

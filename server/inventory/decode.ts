@@ -57,7 +57,16 @@ export const PART_BYTES = 48 * 1024;
  * collect, as parts ~0.06 ms. Same checks as one text: "<" is ASCII, so no UTF-8 sequence spans two parts, and the
  * whole is valid UTF-8 exactly when every part is; a BOM can only start the first part.
  */
-export function decodeBodyParts(buf: Buffer, maxInflatedBytes: number, partBytes = PART_BYTES): DecodedParts {
+/** How far past `partBytes` a part may run to end before a preferred cut (below: still under 128 KiB two-byte). */
+const PREFERRED_CUT_SLACK = 12 * 1024;
+
+/**
+ * @param cutBefore a marker that starts an element worth keeping whole, e.g. "<SOFTWARES>": a part ends before the
+ *   first one within PREFERRED_CUT_SLACK past `partBytes`, else before the first "<". With the reuse cache, an element
+ *   cut in two makes xml.ts join the next part to this one's end (a copy of ~50 KB); OCS and FusionInventory put a
+ *   package per such element, so cutting between them avoids most joins. Any cut is correct; this one is cheaper.
+ */
+export function decodeBodyParts(buf: Buffer, maxInflatedBytes: number, partBytes = PART_BYTES, cutBefore?: Buffer): DecodedParts {
   if (buf.length === 0) throw new VigieError('INVENTORY_MALFORMED', 'request rejected: expected a body, found an empty one');
   const encoding = sniff(buf);
   let raw: Buffer;
@@ -80,7 +89,8 @@ export function decodeBodyParts(buf: Buffer, maxInflatedBytes: number, partBytes
   try {
     let start = 0;
     while (raw.length - start > partBytes) {
-      const cut = raw.indexOf(0x3c /* < */, start + partBytes);
+      let cut = cutBefore ? raw.indexOf(cutBefore, start + partBytes) : -1;
+      if (cut === -1 || cut > start + partBytes + PREFERRED_CUT_SLACK) cut = raw.indexOf(0x3c /* < */, start + partBytes);
       if (cut === -1) break;
       parts.push(utf8.decode(raw.subarray(start, cut)));
       start = cut;

@@ -308,11 +308,6 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
       if (i < lt) appendText(text.slice(pos, lt), pos);
       else if (checkedTo === pos) checkedTo = lt; // only XML white space: nothing forbidden in it
     }
-    if (reuse && len - lt < reuse.maxBytes + 256 && part + 1 < parts.length) {
-      // Near the end of a part: join the next one now, so that a reusable element (content ≤ maxBytes) is whole in
-      // `text` and can be looked up. Once per part, so linear.
-      join(lt, part + 1);
-    }
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
       const gt = terminator(lt, '>', 0);
@@ -353,10 +348,10 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
         throw malformed(`unexpected markup "${text.slice(lt, lt + 12)}" at line ${line(lt)}`);
       }
     } else {
-      const gt = terminator(lt, '>', 0);
+      let gt = terminator(lt, '>', 0);
       if (gt === -1) throw malformed(`unterminated tag at line ${line(lt)}`);
       const selfClosing = text.charCodeAt(gt - 1) === 0x2f;
-      const innerEnd = selfClosing ? gt - 1 : gt;
+      let innerEnd = selfClosing ? gt - 1 : gt;
       // The name runs to the first space, "/" or ">" (what TAG_NAME matched when the tag's text was sliced first).
       let sp = lt + 1;
       while (sp < innerEnd) {
@@ -390,6 +385,15 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
         if (rest.trim()) readAttributes(frame, rest, lt);
       }
       if (reuse && !selfClosing && frame.obj === null && stack.length > 0 && reuse.names.has(name)) {
+        if (splitAt(tag, gt + 1)) {
+          // The element runs into the next part: join it, so that the element is whole in `text` and can be looked
+          // up (content ≤ maxBytes). At most once per part, so linear.
+          const shift = lt;
+          join(lt, part + 1);
+          gt -= shift;
+          sp -= shift;
+          innerEnd -= shift;
+        }
         const hit = reusable(reuse, tag, gt + 1);
         if (hit) {
           const close = gt + 1 + hit.raw.length;
@@ -476,10 +480,10 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
     for (;;) {
       let i = pos;
       while (i < len && isSpace(text.charCodeAt(i))) i++;
-      // Near the end of the part, the main loop joins the next one first.
-      if (len - i < reuse.maxBytes + 256 && part + 1 < parts.length) return;
       const from = i + open.length;
       if (text.charCodeAt(i) !== 0x3c || text.slice(i, from) !== open) return;
+      // One that runs into the next part: the main loop joins it first.
+      if (splitAt(tag, from)) return;
       const hit = reusable(reuse, tag, from);
       if (!hit) return;
       elements += 1 + hit.elements;
@@ -522,6 +526,16 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
     reuse!.cache.set(key, entry);
     follows(reuse!, entry);
     return own;
+  }
+
+  /**
+   * Whether an element whose content starts at `from` may close only in a later part: there is one, `from` is within
+   * maxBytes (+ slack) of the end of `text`, and `text` has no "</tag>" at or after `from`. Searching back from the
+   * end finds the part's last closing tag at once.
+   */
+  function splitAt(tag: string, from: number): boolean {
+    if (part + 1 >= parts.length || len - from >= reuse!.maxBytes + 256) return false;
+    return text.lastIndexOf(`</${tag}>`) < from;
   }
 
   /** Whether text[from, gt) is `tag` followed only by spaces, without slicing it. */
