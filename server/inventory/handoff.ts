@@ -49,6 +49,15 @@ export function encodeMessage(msg: AgentMessage): string {
   return JSON.stringify({ ...msg, inventory: { ...inv, software, sections: {} }, prepared });
 }
 
+/**
+ * What a stub reads where it has no own value: every field of an unknown entry. A stub holds its install date only,
+ * on this prototype: ~900 stubs per inventory stay alive while it waits for its group commit, and V8's young
+ * collections copy what is alive, so a one-field object instead of nine fields and an `extra` each is ~60 KB less to
+ * copy per inventory in flight. Not frozen: SoftwareStore.fillStubs assigns the details as own fields; `extra`,
+ * shared, is.
+ */
+const STUB: Software = { name: '', version: null, publisher: null, arch: null, origin: 'other', installDate: null, sourcePackage: null, sourceVersion: null, extra: Object.freeze({}) };
+
 export function decodeMessage(text: string): AgentMessage {
   const msg = JSON.parse(text) as AgentMessage;
   const list = msg.inventory?.software as (Software | string | null)[] | undefined;
@@ -56,7 +65,7 @@ export function decodeMessage(text: string): AgentMessage {
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       if (s === null || typeof s === 'string') {
-        list[i] = { name: '', version: null, publisher: null, arch: null, origin: 'other', installDate: s, sourcePackage: null, sourceVersion: null, extra: {} };
+        list[i] = { __proto__: STUB, installDate: s } as unknown as Software;
       }
     }
   }
