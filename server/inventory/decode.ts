@@ -51,16 +51,15 @@ export interface DecodedParts {
 /** Parts of about this many bytes: each string stays below V8's large-object size (128 KiB) even when two-byte. */
 export const PART_BYTES = 48 * 1024;
 
-/**
- * decodeBody, with the text cut into parts before a "<" every `partBytes` or so (xml.ts parseXml reads them in
- * order). A string above 128 KiB is a V8 large object: a 364 KB inventory as one string cost ~0.4 ms to allocate and
- * collect, as parts ~0.06 ms. Same checks as one text: "<" is ASCII, so no UTF-8 sequence spans two parts, and the
- * whole is valid UTF-8 exactly when every part is; a BOM can only start the first part.
- */
 /** How far past `partBytes` a part may run to end before a preferred cut (below: still under 128 KiB two-byte). */
 const PREFERRED_CUT_SLACK = 12 * 1024;
 
 /**
+ * decodeBody, with the text cut into parts before a "<" every `partBytes` or so (xml.ts parseXml reads them in
+ * order). A string above 128 KiB is a V8 large object: a 364 KB inventory as one string cost 0.4–1.4 ms to allocate and
+ * collect, as parts ~0.06 ms. Same checks as one text: "<" is ASCII, so no UTF-8 sequence spans two parts, and the
+ * whole is valid UTF-8 exactly when every part is; a BOM can only start the first part.
+ *
  * @param cutBefore a marker that starts an element worth keeping whole, e.g. "<SOFTWARES>": a part ends before the
  *   first one within PREFERRED_CUT_SLACK past `partBytes`, else before the first "<". With the reuse cache, an element
  *   cut in two makes xml.ts join the next part to this one's end (a copy of ~50 KB); OCS and FusionInventory put a

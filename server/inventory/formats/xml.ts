@@ -531,7 +531,8 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
   /**
    * Whether an element whose content starts at `from` may close only in a later part: there is one, `from` is within
    * maxBytes (+ slack) of the end of `text`, and `text` has no "</tag>" at or after `from`. Searching back from the
-   * end finds the part's last closing tag at once.
+   * end stops at the text's last closing tag: when it is at or after `from`, within maxBytes + 256 characters (the
+   * bound reusable() has per element too); else the whole text is read once and the next part joined.
    */
   function splitAt(tag: string, from: number): boolean {
     if (part + 1 >= parts.length || len - from >= reuse!.maxBytes + 256) return false;
