@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { VigieError } from '../../common/errors.js';
+import { preparedName } from './statement.js';
 import type { Database } from './types.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -60,6 +61,20 @@ function withStatementCache(sqlite: SQLite.Database, size = 256): SQLite.Databas
   });
 }
 
+/**
+ * Statement texts (db/statement.ts) run as named prepared statements on each connection: parsed and planned once per
+ * connection instead of at every execution. Kysely's PostgreSQL driver calls `client.query(text, values)`; any other
+ * text goes through unchanged.
+ */
+function preparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const [text, values] = args;
+    const name = args.length <= 2 && typeof text === 'string' ? preparedName(text) : undefined;
+    return name ? query({ name, text, values }) : query(...args);
+  }) as typeof client.query;
+}
+
 export function openDatabase(url: string, options: { poolSize?: number } = {}): Db {
   const dialect = dialectOf(url);
   if (dialect === 'sqlite') {
@@ -78,6 +93,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     return { kysely, dialect, url, sqlite, close: () => kysely.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on('connect', preparedStatements);
   // An idle client dropped by the server (restart, failover, `drop database … with (force)`) emits 'error' on the
   // pool; unhandled, that would kill the process. The pool discards the client and the next query reconnects.
   pool.on('error', (err) => process.emitWarning(`PostgreSQL idle connection lost: ${err.message}`, 'VigieDbWarning'));

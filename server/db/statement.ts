@@ -6,10 +6,22 @@
  * made query building a tenth of the main thread's time per inventory. On SQLite the driver's statement cache
  * (db/index.ts) then reuses the prepared statement by its text.
  */
+import { createHash } from 'node:crypto';
 import { CompiledQuery, PostgresAdapter, type Kysely } from 'kysely';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
+
+/** PostgreSQL text of every Statement → the name it is prepared under on each connection (db/index.ts). */
+const pgNames = new Map<string, string>();
+
+/**
+ * The prepared-statement name for a query text that is a Statement's, else undefined. PostgreSQL parses and plans
+ * an unnamed statement at every execution; a named one once per connection.
+ */
+export function preparedName(text: string): string | undefined {
+  return pgNames.get(text);
+}
 
 export class Statement<R = Record<string, unknown>> {
   private pgText: string | undefined;
@@ -26,8 +38,12 @@ export class Statement<R = Record<string, unknown>> {
 
   private textFor(db: Q): string {
     if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return this.text;
-    let n = 0;
-    return (this.pgText ??= this.text.replace(/\?/g, () => `$${++n}`));
+    if (this.pgText === undefined) {
+      let n = 0;
+      this.pgText = this.text.replace(/\?/g, () => `$${++n}`);
+      pgNames.set(this.pgText, `vigie_${createHash('sha1').update(this.pgText).digest('hex').slice(0, 24)}`);
+    }
+    return this.pgText;
   }
 }
 
