@@ -214,7 +214,7 @@ function inParts(text: string, size: number): string[] {
 test('a document in parts reads as the whole text, with and without reuse, on every corpus XML', { skip: skipUnless(hasShared, `the ../shared corpus is not at ${CORPUS.pathname}`) }, () => {
   const docs = corpusXml();
   for (const size of [1, 100, 4096, 49152]) {
-    // small reuse limits too, so that elements straddle parts and the joins near a part's end are exercised
+    // small reuse limits too, so that elements straddle parts and the joins of split elements are exercised
     const reuse = createXmlReuse(['softwares', 'networks', 'drives'], 10_000, size < 4096 ? 512 : 8192);
     for (const d of docs) {
       const whole = parseXml(d.text, generous);

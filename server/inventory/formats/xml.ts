@@ -372,10 +372,7 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
         names.set(tag, name);
       }
       if (root !== undefined) throw malformed(`expected one root element, found another <${tag}> at line ${line(lt)}`);
-      elements++;
-      if (elements > limits.maxElements) {
-        throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected at most ${limits.maxElements} elements, found more`);
-      }
+      count(1);
       if (stack.length >= limits.maxDepth) {
         throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected nesting depth ≤ ${limits.maxDepth}, found deeper at <${tag}> line ${line(lt)}`);
       }
@@ -399,10 +396,7 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
           const close = gt + 1 + hit.raw.length;
           // Unless all before it is checked and the tag is exactly "<" + name + ">" (a name is ASCII, NAME).
           if (checkedTo !== lt || sp !== innerEnd) checkChars(checkedTo, gt + 1);
-          elements += hit.elements;
-          if (elements > limits.maxElements) {
-            throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected at most ${limits.maxElements} elements, found more`);
-          }
+          count(hit.elements);
           addChild(stack[stack.length - 1]!, name, hit.value);
           follows(reuse, hit);
           // Past "</tag>" too: it was matched exactly (reusable), so it holds nothing forbidden either.
@@ -423,6 +417,14 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
   if (stack.length) throw malformed(`expected </${stack[stack.length - 1]!.tag}> before the end of the document (truncated?)`);
   if (root === undefined) throw malformed('expected a root element, found none');
   return { rootName, root, elements };
+
+  /** Counts `n` more elements against maxElements. */
+  function count(n: number): void {
+    elements += n;
+    if (elements > limits.maxElements) {
+      throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected at most ${limits.maxElements} elements, found more`);
+    }
+  }
 
   function valueOf(frame: Frame): XmlValue {
     if (frame.obj === null) return frame.text.trim();
@@ -486,10 +488,7 @@ export function parseXml(input: string | readonly string[], limits: XmlLimits, r
       if (splitAt(tag, from)) return;
       const hit = reusable(reuse, tag, from);
       if (!hit) return;
-      elements += 1 + hit.elements;
-      if (elements > limits.maxElements) {
-        throw new VigieError('INVENTORY_TOO_LARGE', `XML rejected: expected at most ${limits.maxElements} elements, found more`);
-      }
+      count(1 + hit.elements);
       if (list) list.push(hit.value);
       else {
         addChild(parent, name, hit.value);
