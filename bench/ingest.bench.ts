@@ -105,6 +105,22 @@ function threadCpuMs(pid: number): Map<string, { name: string; ms: number }> {
   return out;
 }
 
+/** CPU ms used so far by every PostgreSQL process on this machine (backends, WAL writer, checkpointer…): the
+ * database's share of a phase, which the server's own CPU leaves out. 0 when none is visible. */
+function postgresCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      ms += cpuMs(Number(pid));
+    } catch {
+      /* process ended */
+    }
+  }
+  return ms;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -130,10 +146,11 @@ async function post(client: Client, path: string, body: Buffer): Promise<{ statu
   return { status: res.statusCode, body: Buffer.from(await res.body.arrayBuffer()) };
 }
 
-interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number; clientCpuMs: number; threads: string }
+interface PhaseResult { perSecond: number; p50: number; p99: number; acked: Set<string>; failed: number; seconds: number; cpuMsPerInventory: number; clientCpuMs: number; postgresCpuMs: number; threads: string }
 
 async function phase(port: number, path: string, payloads: ReturnType<typeof device>[], pid: number): Promise<PhaseResult> {
   const cpu0 = cpuMs(pid);
+  const pg0 = postgresCpuMs();
   const threads0 = threadCpuMs(pid);
   const client0 = process.cpuUsage();
   let next = 0;
@@ -171,7 +188,7 @@ async function phase(port: number, path: string, payloads: ReturnType<typeof dev
     .join(', ');
   const client = process.cpuUsage(client0);
   const clientCpuMs = (client.user + client.system) / 1000 / payloads.length;
-  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length, clientCpuMs, threads };
+  return { perSecond: payloads.length / seconds, p50: q(0.5), p99: q(0.99), acked, failed, seconds, cpuMsPerInventory: (cpuMs(pid) - cpu0) / payloads.length, clientCpuMs, postgresCpuMs: (postgresCpuMs() - pg0) / payloads.length, threads };
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
@@ -242,17 +259,20 @@ if (W) console.log(`vigie warm-up, ${W} other devices (first inventory, then upd
 console.log(`vigie first inventories:                     ${fmt(r1)}   ratio to baseline ${(r1.perSecond / b1.perSecond).toFixed(2)}`);
 console.log(`vigie updates:                               ${fmt(r2)}   ratio to baseline ${(r2.perSecond / b1.perSecond).toFixed(2)}`);
 console.log(`  the clients (this process, same 2 cores): ${r1.clientCpuMs.toFixed(1)} / ${r2.clientCpuMs.toFixed(1)} ms CPU per first inventory / update`);
+if (args.db === 'postgres') console.log(`  PostgreSQL processes (same 2 cores): ${r1.postgresCpuMs.toFixed(1)} / ${r2.postgresCpuMs.toFixed(1)} ms CPU per first inventory / update`);
 console.log(`  threads, first inventories: ${r1.threads}`);
 console.log(`  threads, updates:           ${r2.threads}`);
 console.log(`vigie peak RSS: ${rss.toFixed(0)} MB`);
 console.log(`stored: ${stored.size} assets, ${Number(swRows.n)} software rows, ${Number(bumped.n)} rows carry an update-generation version`);
 console.log(`acknowledged: ${r1.acked.size} first + ${r2.acked.size} updates (+ ${w1.acked.size} + ${w2.acked.size} warm-up); lost (acknowledged but not fully stored): ${lost}`);
 console.log(`vs OCS Inventory server 2.8 on this machine (1.4 inv/s with 1 client, ~2/s with 8): ×${(r1.perSecond / 2).toFixed(0)} on first inventories`);
+// PostgreSQL's goal is "within 2×" of SQLite's.
+const slack = args.db === 'postgres' ? 2 : 1;
 const goals = [
-  ['first inventories ≥ 200/s', r1.perSecond >= 200],
-  ['updates ≥ 250/s', r2.perSecond >= 250],
+  [`first inventories ≥ ${200 / slack}/s`, r1.perSecond >= 200 / slack],
+  [`updates ≥ ${250 / slack}/s`, r2.perSecond >= 250 / slack],
   ['RSS < 400 MB', rss < 400],
   ['zero lost', lost === 0 && r1.failed === 0 && r2.failed === 0 && w1.failed === 0 && w2.failed === 0],
 ] as const;
-console.log('goals (SQLite; PostgreSQL within 2×): ' + goals.map(([g, ok]) => `${ok ? 'PASS' : 'MISS'} ${g}`).join(' · '));
+console.log(`goals (${args.db === 'postgres' ? 'PostgreSQL: within 2× of SQLite\'s' : 'SQLite'}): ` + goals.map(([g, ok]) => `${ok ? 'PASS' : 'MISS'} ${g}`).join(' · '));
 process.exit(lost ? 1 : 0);

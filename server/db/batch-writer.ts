@@ -1,7 +1,7 @@
 /**
  * Group commit: write jobs submitted while a transaction is running are applied together in the next one,
- * each inside its own savepoint (a failing job rolls back alone and rejects only its own promise). A job's
- * promise resolves only after the commit, so an acknowledged inventory is durable.
+ * and a failing job rolls back alone and rejects only its own promise (SQLite: a savepoint per job; PostgreSQL: the
+ * batch runs again without it). A job's promise resolves only after the commit, so an acknowledged inventory is durable.
  *
  * Why: on SQLite one inventory dirties ~900 random pages of the software indexes; committing 16 inventories
  * at once writes each page once instead of 16 times (measured: 43 → 14 ms per first inventory without the
@@ -66,32 +66,7 @@ export class BatchWriter<P = undefined> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
-        const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-        try {
-          await this.db.kysely.transaction().execute(async (trx) => {
-            outcomes.length = 0;
-            const batchPart = this.part?.create() as P;
-            for (const [i, job] of batch.entries()) {
-              const sp = sql.raw(`vigie_job_${i}`);
-              await sql`savepoint ${sp}`.execute(trx);
-              try {
-                const jobPart = this.part?.create() as P;
-                outcomes.push({ ok: true, value: await job.run(trx, jobPart) });
-                await sql`release savepoint ${sp}`.execute(trx);
-                this.part?.absorb(batchPart, jobPart);
-              } catch (error) {
-                await sql`rollback to savepoint ${sp}`.execute(trx);
-                await sql`release savepoint ${sp}`.execute(trx);
-                outcomes.push({ ok: false, error });
-              }
-            }
-            if (this.part) await this.part.flush(trx, batchPart);
-          });
-        } catch (error) {
-          // The commit itself failed: nothing of this batch is durable.
-          for (const job of batch) job.reject(error);
-          continue;
-        }
+        const outcomes = this.db.dialect === 'sqlite' ? await this.runWithSavepoints(batch) : await this.runOptimistic(batch);
         batch.forEach((job, i) => {
           const o = outcomes[i]!;
           if (o.ok) job.resolve(o.value);
@@ -102,4 +77,80 @@ export class BatchWriter<P = undefined> {
       this.running = false;
     }
   }
+
+  /** SQLite: each job in its own savepoint (in-process, so a savepoint costs microseconds). */
+  private async runWithSavepoints(batch: Job<unknown, P>[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.kysely.transaction().execute(async (trx) => {
+        outcomes.length = 0;
+        const batchPart = this.part?.create() as P;
+        for (const [i, job] of batch.entries()) {
+          const sp = sql.raw(`vigie_job_${i}`);
+          await sql`savepoint ${sp}`.execute(trx);
+          try {
+            const jobPart = this.part?.create() as P;
+            outcomes.push({ ok: true, value: await job.run(trx, jobPart) });
+            await sql`release savepoint ${sp}`.execute(trx);
+            this.part?.absorb(batchPart, jobPart);
+          } catch (error) {
+            await sql`rollback to savepoint ${sp}`.execute(trx);
+            await sql`release savepoint ${sp}`.execute(trx);
+            outcomes.push({ ok: false, error });
+          }
+        }
+        if (this.part) await this.part.flush(trx, batchPart);
+      });
+    } catch (error) {
+      // The commit itself failed: nothing of this batch is durable.
+      return batch.map(() => ({ ok: false, error }));
+    }
+    return outcomes;
+  }
+
+  /**
+   * PostgreSQL: no savepoints (two round trips per job, a third of an inventory's). A failing job aborts the
+   * transaction: it is rejected alone and the batch runs again without it, in a new transaction. Jobs only write
+   * through `trx` and their part, so running one again is safe. Failures are rare (a race between nodes), so the
+   * common batch costs one round trip per statement and nothing more.
+   */
+  private async runOptimistic(batch: Job<unknown, P>[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array(batch.length);
+    let pending = batch.map((_, i) => i);
+    while (pending.length) {
+      let failed: { index: number; error: unknown } | null = null;
+      const values: unknown[] = [];
+      try {
+        await this.db.kysely.transaction().execute(async (trx) => {
+          const batchPart = this.part?.create() as P;
+          for (const i of pending) {
+            const jobPart = this.part?.create() as P;
+            try {
+              values.push(await batch[i]!.run(trx, jobPart));
+            } catch (error) {
+              failed = { index: i, error };
+              throw error;
+            }
+            this.part?.absorb(batchPart, jobPart);
+          }
+          if (this.part) await this.part.flush(trx, batchPart);
+        });
+      } catch (error) {
+        const f = failed as { index: number; error: unknown } | null;
+        if (!f) {
+          // The flush or the commit failed: nothing of this attempt is durable.
+          for (const i of pending) outcomes[i] = { ok: false, error };
+          return outcomes;
+        }
+        outcomes[f.index] = { ok: false, error: f.error };
+        pending = pending.filter((i) => i !== f.index);
+        continue;
+      }
+      pending.forEach((i, k) => (outcomes[i] = { ok: true, value: values[k] }));
+      return outcomes;
+    }
+    return outcomes;
+  }
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };

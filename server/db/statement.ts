@@ -23,6 +23,11 @@ export function preparedName(text: string): string | undefined {
   return pgNames.get(text);
 }
 
+/** Whether `db` runs on PostgreSQL (a transaction or the Kysely instance alike). */
+export function isPostgres(db: Q): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 export class Statement<R = Record<string, unknown>> {
   private pgText: string | undefined;
   /** @param text SQL valid on both dialects, `?` for each parameter (and no `?` anywhere else). */
@@ -37,7 +42,7 @@ export class Statement<R = Record<string, unknown>> {
   }
 
   private textFor(db: Q): string {
-    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return this.text;
+    if (!isPostgres(db)) return this.text;
     if (this.pgText === undefined) {
       let n = 0;
       this.pgText = this.text.replace(/\?/g, () => `$${++n}`);

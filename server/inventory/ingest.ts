@@ -94,6 +94,7 @@ export class Ingestor {
     const prev = found ? await loadState(k, found.id, this.software, prep.softwareHash) : null;
     // Catalogue ids are needed only when the software list is written (new asset, or its hash changed).
     const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys, prep.softwareIds) : [];
+    if (this.db.dialect === 'postgres') await this.software.catalogue(inv.software, prep.softwareKeys, ids);
     if (prev?.software) {
       const next = new Set(ids);
       await this.software.loadDetails(k, prev.software, next);

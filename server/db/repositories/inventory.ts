@@ -1,13 +1,14 @@
 /**
  * Writes of the ingest pipeline: identity lookup, the stored state an inventory is diffed against, and the
- * one transaction that applies an IngestPlan with its receipt. Dialect-neutral Kysely only.
+ * one transaction that applies an IngestPlan with its receipt. On PostgreSQL the apply is one statement (inventory-pg.ts).
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Interface, Inventory, Service, Volume } from '../../../common/inventory/model.js';
 import type { IdentityKey } from '../../inventory/identity.js';
 import { SOFTWARE_HASH_SECTION, type IngestPlan, type StoredState } from '../../inventory/diff.js';
-import { insertStatements, Statement, statementsByCount } from '../statement.js';
+import { insertStatements, isPostgres, Statement, statementsByCount } from '../statement.js';
 import type { AssetInterfacesTable, AssetRow, AssetServicesTable, AssetVolumesTable, Database } from '../types.js';
+import { accountRows, applyIngestPostgres, ASSET_COLUMNS } from './inventory-pg.js';
 import type { HolderDeltas } from './software-holders.js';
 import type { SoftwareStore } from './software.js';
 
@@ -133,11 +134,6 @@ const volumeRow = (assetId: number, v: Volume) => ({
   asset_id: assetId, mount: v.mount, device: v.device, filesystem: v.filesystem, total_mb: v.totalMb, free_mb: v.freeMb, extra: JSON.stringify(v.extra),
 });
 
-/** assetColumns' keys, in the order of the fixed statements below. */
-const ASSET_COLUMNS = [
-  'device_id', 'agent_id', 'hostname', 'fqdn', 'kind', 'source_format', 'os_name', 'os_version', 'os_full_name', 'os_arch',
-  'kernel_version', 'vendor', 'model', 'serial', 'uuid', 'macs', 'ip_address', 'user_agent',
-] as const satisfies readonly (keyof ReturnType<typeof assetColumns>)[];
 /** Fails to compile when assetColumns gains a column that the fixed statements would leave out. */
 export type AssetColumnsListed = Exclude<keyof ReturnType<typeof assetColumns>, (typeof ASSET_COLUMNS)[number]> extends never ? true : never;
 const assetColumnsListed: AssetColumnsListed = true;
@@ -213,8 +209,8 @@ export interface ApplyInput {
   receipt: ReceiptDraft;
   keepPayloads: number;
   now: string;
-  /** The group commit's software holder deltas (BatchWriter part); written at once when absent. */
-  holders?: HolderDeltas;
+  /** The group commit's software holder deltas (BatchWriter part), flushed with its batch. */
+  holders: HolderDeltas;
 }
 
 export interface ApplyResult {
@@ -228,6 +224,14 @@ export interface ApplyResult {
 /** Writes one planned ingest; the caller owns the transaction (see db/batch-writer.ts). */
 export async function applyIngest(trx: Transaction<Database>, input: ApplyInput): Promise<ApplyResult> {
   const { inventory: inv, plan, now } = input;
+  if (isPostgres(trx)) {
+    const res = await applyIngestPostgres(trx, input, assetColumns(inv, input.macs), { interface: interfaceRow, service: serviceRow, volume: volumeRow });
+    if (plan.software) {
+      input.holders.remove(res.assetId, plan.software.deleteIds);
+      input.holders.add(res.assetId, res.holderIds);
+    }
+    return { assetId: res.assetId, receiptId: res.receiptId, created: res.created, learned: res.learned };
+  }
   {
     let assetId = input.assetId;
     const created = assetId === null;
@@ -267,9 +271,7 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
 
     await syncIdentifiers(trx, id, input.identity, created);
     if (created) {
-      const info = [...inv.accountInfo];
-      if (inv.tag && !info.some((i) => i.key === 'TAG')) info.push({ key: 'TAG', value: inv.tag });
-      for (const c of chunks(dedupeBy(info, (i) => i.key), 200)) {
+      for (const c of chunks(accountRows(inv.accountInfo, inv.tag), 200)) {
         await insertAccountInfo(c.length).rows(trx, c.flatMap((i) => [id, i.key, i.value]));
       }
     }
@@ -282,12 +284,6 @@ export async function applyIngest(trx: Transaction<Database>, input: ApplyInput)
     if (!created || input.keepPayloads < 1) await prunePayloads(trx, id, input.keepPayloads);
     return { assetId: id, receiptId: receipt, created, learned };
   }
-}
-
-function dedupeBy<T>(list: T[], key: (t: T) => string): T[] {
-  const m = new Map<string, T>();
-  for (const x of list) m.set(key(x), x);
-  return [...m.values()];
 }
 
 async function syncIdentifiers(trx: Q, assetId: number, keys: IdentityKey[], created: boolean) {

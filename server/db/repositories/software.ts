@@ -32,6 +32,13 @@ const catalogueById = statementsByCount<{ id: number; name: string; version: str
   (list) => `select id, name, version, arch, origin from software_catalog where id in (${list})`,
 );
 
+// Missing entries: inserted, or found when they exist (ON CONFLICT waits for a concurrent inserter, then skips).
+const createEntries = new Statement<{ id: number; key_hash: string }>(`with x as (select * from json_to_recordset(?::json)
+    as x(key_hash text, name text, version text, publisher text, arch text, origin text, source_package text, source_version text, extra text)),
+  ins as (insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
+    select * from x on conflict (key_hash) do nothing returning id, key_hash)
+  select id, key_hash from ins union all select c.id, c.key_hash from software_catalog c where c.key_hash in (select key_hash from x)`);
+
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
 
@@ -93,6 +100,37 @@ export class SoftwareStore {
       this.remember(rows.map((r) => [r.key_hash, Number(r.id)]));
     }
     return keys.map((k, i) => out[i] ?? this.ids.get(k) ?? null);
+  }
+
+  /**
+   * PostgreSQL: the catalogue ids of `list` where `ids` has none, created now in a statement of their own
+   * (committed at once, so remembered at once). Catalogue entries are immutable and shared, so creating them before
+   * the inventory's transaction loses nothing if that transaction fails, and keeps their unique keys out of the
+   * group commits: two writer transactions then never wait for each other's new entries (db/batch-writer.ts).
+   * Fills `ids` in place.
+   */
+  async catalogue(list: readonly Software[], keys: readonly string[], ids: (number | null)[]): Promise<void> {
+    const entries = new Map<string, Software>();
+    ids.forEach((id, i) => {
+      if (id === null) entries.set(keys[i]!, list[i]!);
+    });
+    if (!entries.size) return;
+    for (let attempt = 0; ; attempt++) {
+      const rows = await createEntries.rows(this.db.kysely, [JSON.stringify([...entries].map(([key, s]) => ({
+        key_hash: key, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin,
+        source_package: s.sourcePackage, source_version: s.sourceVersion, extra: JSON.stringify(s.extra),
+      })))]);
+      const pairs: [string, number][] = rows.map((r) => [r.key_hash, Number(r.id)]);
+      for (const [, id] of pairs) checkId(id);
+      this.remember(pairs);
+      for (const [k] of pairs) entries.delete(k);
+      // An entry another node committed after this statement's snapshot was neither inserted nor seen: ask again.
+      if (!entries.size) break;
+      if (attempt === 2) throw new Error(`software catalogue: expected ${entries.size} more entries created or found, found none after 3 attempts`);
+    }
+    ids.forEach((id, i) => {
+      if (id === null) ids[i] = this.ids.get(keys[i]!) ?? null;
+    });
   }
 
   /** Pairs that are now committed. */
