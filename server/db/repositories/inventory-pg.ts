@@ -170,7 +170,9 @@ function uniqueIdentifiers(keys: ApplyInput['identity']): { kind: string; value:
   for (const k of keys) {
     for (const value of k.values) {
       const id = `${k.kind}\u0000${value}`;
-      if (!seen.has(id)) out.push({ kind: k.kind, value }), seen.add(id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ kind: k.kind, value });
     }
   }
   return out;
