@@ -24,9 +24,16 @@ export const configSchema = z
             message: 'expected sqlite:<path> or postgres://…',
           }),
         poolSize: z.coerce.number().int().min(1).max(200).default(10).describe('PostgreSQL pool size per process'),
+        writers: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(2)
+          .describe('PostgreSQL: ingest transactions (group commits) a process runs at once, each on its own connection; SQLite always has one'),
       })
       .strict()
-      .default({ url: 'sqlite:./data/vigie.db', poolSize: 10 }),
+      .default({ url: 'sqlite:./data/vigie.db', poolSize: 10, writers: 2 }),
     server: z
       .object({
         host: z.string().default('0.0.0.0').describe('listen address'),

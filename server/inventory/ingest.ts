@@ -51,19 +51,36 @@ function isUniqueViolation(e: unknown): boolean {
 
 export class Ingestor {
   private lock = new KeyedLock();
-  readonly writer: BatchWriter<HolderDeltas>;
+  /**
+   * Group commits. SQLite has one writer. PostgreSQL runs `db.writers` transactions at once, each on its own
+   * connection: one writer spent most of its time waiting for round trips while the cores had work to spare. A
+   * device's jobs always go to the same writer (by its device id), so its PROLOG receipt still commits before its
+   * inventory, and two writers never write the same asset row.
+   */
+  private readonly writers: BatchWriter<HolderDeltas>[];
   private readonly software: SoftwareStore;
   constructor(
     private readonly db: Db,
-    private readonly config: Pick<VigieConfig, 'identity' | 'agents'>,
+    private readonly config: Pick<VigieConfig, 'identity' | 'agents'> & { db?: Pick<VigieConfig['db'], 'writers'> },
   ) {
+    const count = db.dialect === 'postgres' ? (config.db?.writers ?? 2) : 1;
     // Software holder bits of a whole group commit are written once (repositories/software-holders.ts).
-    this.writer = new BatchWriter<HolderDeltas>(db, undefined, undefined, {
-      create: () => new HolderDeltas(),
-      absorb: (batch, job) => batch.absorb(job),
-      flush: (trx, batch) => batch.flush(db, trx),
-    });
+    this.writers = Array.from({ length: count }, () =>
+      new BatchWriter<HolderDeltas>(db, undefined, undefined, {
+        create: () => new HolderDeltas(),
+        absorb: (batch, job) => batch.absorb(job),
+        flush: (trx, batch) => batch.flush(db, trx),
+      }),
+    );
     this.software = new SoftwareStore(db);
+  }
+
+  /** The writer of a device (FNV-1a of its id); receipts without a device id go to the first. */
+  private writerFor(deviceId: string | null): BatchWriter<HolderDeltas> {
+    if (this.writers.length === 1 || !deviceId) return this.writers[0]!;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < deviceId.length; i++) h = Math.imul(h ^ deviceId.charCodeAt(i), 0x01000193);
+    return this.writers[(h >>> 0) % this.writers.length]!;
   }
 
   /**
@@ -113,7 +130,7 @@ export class Ingestor {
     const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;
     const macs = macsOf(inv);
-    const res = await this.writer.submit((trx, holders) =>
+    const res = await this.writerFor(receipt.deviceId ?? inv.agent.deviceId).submit((trx, holders) =>
       applyIngest(trx, {
         holders,
         assetId: found?.id ?? null, inventory: inv, softwareKeys: prep.softwareKeys, store: this.software, plan, identity, macs, receipt,
@@ -133,12 +150,12 @@ export class Ingestor {
   /** Records a payload that was refused, with its reason; the asset is untouched. */
   async reject(receipt: ReceiptDraft, error: VigieError | Error): Promise<number> {
     const code = error instanceof VigieError ? error.code : 'INTERNAL';
-    return this.writer.submit((trx) => insertReceipt(trx, receipt, 'rejected', { code, message: error.message.slice(0, 2000) }, null));
+    return this.writerFor(receipt.deviceId).submit((trx) => insertReceipt(trx, receipt, 'rejected', { code, message: error.message.slice(0, 2000) }, null));
   }
 
   /** Records a non-inventory exchange (PROLOG, CONTACT, DOWNLOAD status…) without its payload; a known asset was seen. */
   async answered(receipt: ReceiptDraft, assetId: number | null): Promise<number> {
-    return this.writer.submit(async (trx) => {
+    return this.writerFor(receipt.deviceId).submit(async (trx) => {
       if (assetId !== null) await touchAsset(trx, assetId, receipt.receivedAt);
       return insertReceipt(trx, receipt, 'answered', null, assetId);
     });

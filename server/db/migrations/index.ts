@@ -17,6 +17,7 @@ import * as createFlowChecks from './202611291700-create-flow-checks.js';
 import * as findingsRematch from './202611291800-findings-rematch.js';
 import * as softwareItemsNoFk from './202611291900-software-items-no-fk.js';
 import * as softwareHolders from './202611292000-software-holders.js';
+import * as holdersFillfactor from './202612071500-holders-fillfactor.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '202611291800-findings-rematch': findingsRematch,
   '202611291900-software-items-no-fk': softwareItemsNoFk,
   '202611292000-software-holders': softwareHolders,
+  '202612071500-holders-fillfactor': holdersFillfactor,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };

@@ -33,11 +33,14 @@ const catalogueById = statementsByCount<{ id: number; name: string; version: str
 );
 
 // Missing entries: inserted, or found when they exist (ON CONFLICT waits for a concurrent inserter, then skips).
-const createEntries = new Statement<{ id: number; key_hash: string }>(`with x as (select * from json_to_recordset(?::json)
-    as x(key_hash text, name text, version text, publisher text, arch text, origin text, source_package text, source_version text, extra text)),
-  ins as (insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
-    select * from x on conflict (key_hash) do nothing returning id, key_hash)
-  select id, key_hash from ins union all select c.id, c.key_hash from software_catalog c where c.key_hash in (select key_hash from x)`);
+// The keys also come as text[]: `= any(array)` probes the unique index, where a semi-join on the JSON rows was
+// planned (generic plan, 100 rows estimated) as a sequential scan of the catalogue.
+const createEntries = new Statement<{ id: number; key_hash: string }>(`with ins as (insert into software_catalog
+    (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
+    select * from json_to_recordset(?::json)
+      as x(key_hash text, name text, version text, publisher text, arch text, origin text, source_package text, source_version text, extra text)
+    on conflict (key_hash) do nothing returning id, key_hash)
+  select id, key_hash from ins union all select c.id, c.key_hash from software_catalog c where c.key_hash = any(?::text[])`);
 
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
@@ -119,7 +122,7 @@ export class SoftwareStore {
       const rows = await createEntries.rows(this.db.kysely, [JSON.stringify([...entries].map(([key, s]) => ({
         key_hash: key, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin,
         source_package: s.sourcePackage, source_version: s.sourceVersion, extra: JSON.stringify(s.extra),
-      })))]);
+      }))), [...entries.keys()]]);
       const pairs: [string, number][] = rows.map((r) => [r.key_hash, Number(r.id)]);
       for (const [, id] of pairs) checkId(id);
       this.remember(pairs);
