@@ -140,7 +140,8 @@ export class Ingestor {
     this.software.remember(res.learned); // committed: the writer resolves only after the commit
     let accountUpdate: IngestResult['accountUpdate'] = null;
     if (!res.created) {
-      const held = await accountInfoOf(k, res.assetId);
+      // Read with the state (before the commit): ingest writes account info only for a new asset.
+      const held = prev?.accountInfo ?? (await accountInfoOf(k, res.assetId));
       const sent = new Map(inv.accountInfo.map((a) => [a.key, a.value]));
       if (held.length && held.some((h) => sent.get(h.key) !== h.value)) accountUpdate = held;
     }

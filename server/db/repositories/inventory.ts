@@ -41,17 +41,30 @@ export interface ReceiptDraft {
 }
 
 // The queries run for every inventory are fixed SQL (db/statement.ts): building them with Kysely cost more than running them.
-const identityLookup = statementsByCount<{ id: number }>(
-  (values) => `select a.id as id from asset_identifiers i join assets a on a.id = i.asset_id where i.kind = ? and i.value in (${values}) and a.status <> 'merged' order by a.last_seen_at desc limit 2`,
-);
+/** One statement for every identity key (a round trip per key cost a new asset five), by the keys' value counts. */
+const identityLookups = new Map<string, Statement<{ k: number; id: number; seen: string }>>();
+function identityLookup(counts: number[]): Statement<{ k: number; id: number; seen: string }> {
+  const shape = counts.join(',');
+  let st = identityLookups.get(shape);
+  if (!st) {
+    const parts = counts.map((n, k) => `select ${k} as k, a.id as id, a.last_seen_at as seen from asset_identifiers i join assets a on a.id = i.asset_id
+      where i.kind = ? and i.value in (${Array.from({ length: n }, () => '?').join(', ')}) and a.status <> 'merged'`);
+    identityLookups.set(shape, (st = new Statement(parts.join(' union all '))));
+  }
+  return st;
+}
 
 export async function findAssetByIdentity(db: Q, keys: IdentityKey[]): Promise<{ id: number; via: string } | null> {
-  for (const key of keys) {
-    if (!key.values.length) continue;
-    const rows = await identityLookup(key.values.length).rows(db, [key.kind, ...key.values]);
+  const used = keys.filter((key) => key.values.length);
+  if (!used.length) return null;
+  const rows = await identityLookup(used.map((key) => key.values.length)).rows(db, used.flatMap((key) => [key.kind, ...key.values]));
+  for (const [k, key] of used.entries()) {
+    // Distinct assets of this key, the most recently seen first.
+    const found = rows.filter((r) => Number(r.k) === k).sort((x, y) => (x.seen < y.seen ? 1 : x.seen > y.seen ? -1 : 0));
+    const ids = [...new Set(found.map((r) => Number(r.id)))];
     // A hostname or MAC shared by two live assets is ambiguous: do not guess, try the next key.
-    if (rows.length === 1 || (rows.length > 1 && (key.kind === 'agentId' || key.kind === 'deviceId' || key.kind === 'uuid'))) {
-      return { id: rows[0]!.id, via: key.kind };
+    if (ids.length === 1 || (ids.length > 1 && (key.kind === 'agentId' || key.kind === 'deviceId' || key.kind === 'uuid'))) {
+      return { id: ids[0]!, via: key.kind };
     }
   }
   return null;
@@ -84,33 +97,69 @@ const changeRows = statementsByCount<never>(
   (_, n) => `insert into asset_changes (asset_id, changed_at, kind, subject, old_value, new_value, receipt_id) values ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
 );
 
+/** The stored state of an asset, with the account info the server holds for it (OCS ACCOUNT_UPDATE). */
+export type LoadedState = StoredState & { accountInfo: { key: string; value: string }[] };
+
 /**
  * The state an inventory is diffed against. Software rows are skipped when their list's hash is `unchangedHash`;
- * otherwise only (catalogue id, install date) is read: SoftwareStore.loadDetails adds what the diff needs.
+ * otherwise only (catalogue id, install date) is read: SoftwareStore.loadItems adds what the diff needs.
+ * PostgreSQL reads it all in one statement (each read is a round trip there); SQLite in seven small ones.
  */
-export async function loadState(db: Q, assetId: number, store: SoftwareStore, unchangedHash?: string): Promise<StoredState> {
+export async function loadState(db: Q, assetId: number, store: SoftwareStore, unchangedHash?: string): Promise<LoadedState> {
+  if (isPostgres(db)) {
+    const row = await stateOfPostgres.first(db, [assetId, unchangedHash ?? null, SOFTWARE_HASH_SECTION]);
+    if (!row) throw new Error(`asset ${assetId}: expected it to exist while loading its state, found none`);
+    return stateFrom(row, new Map(Object.entries(row.sections)), row.items && store.itemsFrom(row.items), row);
+  }
   const sections = await q.sectionHashes.rows(db, [assetId]);
   const sectionHashes = new Map(sections.map((s) => [s.section, s.hash]));
   const skipSoftware = unchangedHash !== undefined && sectionHashes.get(SOFTWARE_HASH_SECTION) === unchangedHash;
-  const [asset, items, interfaces, services, volumes] = await Promise.all([
+  const [asset, items, interfaces, services, volumes, account] = await Promise.all([
     q.asset.first(db, [assetId]),
     skipSoftware ? null : store.loadItems(db, assetId),
     q.interfaces.rows(db, [assetId]),
     q.services.rows(db, [assetId]),
     q.volumes.rows(db, [assetId]),
+    q.accountInfo.rows(db, [assetId]),
   ]);
   if (!asset) throw new Error(`asset ${assetId}: expected it to exist while loading its state, found none`);
+  return stateFrom(asset, sectionHashes, items, { interfaces, services, volumes, account });
+}
+
+type StateRows = {
+  interfaces: Selectable<AssetInterfacesTable>[];
+  services: Selectable<AssetServicesTable>[];
+  volumes: Selectable<AssetVolumesTable>[];
+  account: { key: string; value: string }[];
+};
+type StateAsset = Pick<AssetRow, 'software_count' | 'hostname' | 'os_name' | 'os_version' | 'os_full_name' | 'kernel_version' | 'serial' | 'uuid' | 'model'>;
+
+// Rows as JSON objects keyed by column name, so they map like the rows the SQLite reads return.
+const stateOfPostgres = new Statement<StateAsset & StateRows & { sections: Record<string, string>; items: Record<string, string | null> | null }>(
+  `select a.software_count, a.hostname, a.os_name, a.os_version, a.os_full_name, a.kernel_version, a.serial, a.uuid, a.model,
+    (select coalesce(json_object_agg(section, hash), '{}') from asset_sections where asset_id = a.id) as sections,
+    (select coalesce(json_agg(i order by i.id), '[]') from asset_interfaces i where i.asset_id = a.id) as interfaces,
+    (select coalesce(json_agg(s order by s.id), '[]') from asset_services s where s.asset_id = a.id) as services,
+    (select coalesce(json_agg(v order by v.id), '[]') from asset_volumes v where v.asset_id = a.id) as volumes,
+    (select coalesce(json_agg(json_build_object('key', "key", 'value', "value") order by "key"), '[]') from account_info where asset_id = a.id) as account,
+    case when $2::text is not null and $2::text = (select hash from asset_sections where asset_id = a.id and section = $3) then null
+      else (select coalesce(json_object_agg(software_id, install_date), '{}') from asset_software_items where asset_id = a.id) end as items
+  from assets a where a.id = $1`,
+);
+
+function stateFrom(asset: StateAsset, sectionHashes: Map<string, string>, items: StoredState['software'], rows: StateRows): LoadedState {
   return {
     softwareCount: asset.software_count,
     software: items,
-    interfaces: interfaces.map(interfaceFromRow),
-    services: services.map((s) => ({ name: s.name, displayName: s.display_name, state: s.state, startMode: s.start_mode, extra: parseJson(s.extra, {}) })),
-    volumes: volumes.map((v) => ({ mount: v.mount, device: v.device, filesystem: v.filesystem, totalMb: v.total_mb, freeMb: v.free_mb, extra: parseJson(v.extra, {}) })),
+    interfaces: rows.interfaces.map(interfaceFromRow),
+    services: rows.services.map((s) => ({ name: s.name, displayName: s.display_name, state: s.state, startMode: s.start_mode, extra: parseJson(s.extra, {}) })),
+    volumes: rows.volumes.map((v) => ({ mount: v.mount, device: v.device, filesystem: v.filesystem, totalMb: v.total_mb, freeMb: v.free_mb, extra: parseJson(v.extra, {}) })),
     sectionHashes,
     summary: {
       hostname: asset.hostname, osName: asset.os_name, osVersion: asset.os_version, osFullName: asset.os_full_name,
       kernelVersion: asset.kernel_version, serial: asset.serial, uuid: asset.uuid, model: asset.model,
     },
+    accountInfo: rows.account,
   };
 }
 

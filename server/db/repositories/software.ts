@@ -154,7 +154,11 @@ export class SoftwareStore {
   /** The asset's rows (catalogue id and install date only: the diff matches by id). */
   async loadItems(db: Q, assetId: number): Promise<StoredSoftware[]> {
     const row = await itemsOf[this.db.dialect].first(db, [assetId]);
-    const items = typeof row?.items === 'string' ? (JSON.parse(row.items) as Record<string, string | null>) : row?.items;
+    return this.itemsFrom(typeof row?.items === 'string' ? (JSON.parse(row.items) as Record<string, string | null>) : row?.items);
+  }
+
+  /** Rows from their JSON object (catalogue id → install date), as the reads of loadItems and loadState give it. */
+  itemsFrom(items: Record<string, string | null> | null | undefined): StoredSoftware[] {
     const out: StoredSoftware[] = [];
     for (const id in items) out.push({ softwareId: Number(id), installDate: items[id]! });
     return out;
