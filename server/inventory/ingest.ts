@@ -9,7 +9,7 @@ import { VigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
 import { BatchWriter } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
-import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, touchAsset, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, recordAnswered, type ReceiptDraft } from '../db/repositories/inventory.js';
 import { HolderDeltas } from '../db/repositories/software-holders.js';
 import { SoftwareStore } from '../db/repositories/software.js';
 import { planIngest } from './diff.js';
@@ -156,9 +156,6 @@ export class Ingestor {
 
   /** Records a non-inventory exchange (PROLOG, CONTACT, DOWNLOAD status…) without its payload; a known asset was seen. */
   async answered(receipt: ReceiptDraft, assetId: number | null): Promise<number> {
-    return this.writerFor(receipt.deviceId).submit(async (trx) => {
-      if (assetId !== null) await touchAsset(trx, assetId, receipt.receivedAt);
-      return insertReceipt(trx, receipt, 'answered', null, assetId);
-    });
+    return this.writerFor(receipt.deviceId).submit((trx) => recordAnswered(trx, receipt, assetId));
   }
 }

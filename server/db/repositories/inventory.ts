@@ -364,6 +364,26 @@ async function prunePayloads(trx: Q, assetId: number, keep: number) {
   await q.prunePayloads.rows(trx, [assetId, assetId, keep]);
 }
 
+// PostgreSQL: the asset's last contact and the receipt in one statement (a round trip per PROLOG saved).
+const touchAndReceipt = new Statement<{ id: number }>(
+  `with touched as (update assets set last_seen_at = ? where id = ?)
+    insert into inventory_receipts (received_at, remote_address, user_agent, protocol, query, content_type, encoding, size_bytes, inflated_bytes, sha256, outcome,
+      device_id, asset_id, duration_ms) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'answered', ?, ?, ?) returning id`,
+);
+
+/** Records a non-inventory exchange (no payload kept); a known asset was seen now. */
+export async function recordAnswered(db: Q, r: ReceiptDraft, assetId: number | null): Promise<number> {
+  if (assetId === null || !isPostgres(db)) {
+    if (assetId !== null) await touchAsset(db, assetId, r.receivedAt);
+    return insertReceipt(db, r, 'answered', null, assetId);
+  }
+  const row = await touchAndReceipt.first(db, [
+    r.receivedAt, assetId,
+    r.receivedAt, r.remoteAddress, r.userAgent, r.protocol, r.query, r.contentType, r.encoding, r.sizeBytes, r.inflatedBytes, r.sha256, r.deviceId, assetId, r.durationMs ?? null,
+  ]);
+  return Number(row!.id);
+}
+
 export async function accountInfoOf(db: Q, assetId: number): Promise<{ key: string; value: string }[]> {
   return q.accountInfo.rows(db, [assetId]);
 }
