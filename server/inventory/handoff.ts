@@ -6,7 +6,7 @@
  * - A software entry whose catalogue id the worker knows (prepared.softwareIds) crosses as its install date alone,
  *   and its key hash as '' (left out of the text, put back by decodeMessage): the main thread writes it by id. It
  *   arrives as a stub (`isStub`): name '' and no details. The diff needs the details of entries new to the asset
- *   only; Ingestor fills those from the catalogue (SoftwareStore.fillStubs). Entries not catalogued yet cross in full.
+ *   only; Ingestor fills those from the catalogue (SoftwareStore.loadDetails). Entries not catalogued yet cross in full.
  * - `inventory.sections` stays behind: prepared.sections holds them serialised, which is what is stored.
  *
  * On the real 909-package inventory the text is ~330 KB in full and ~40 KB once the fleet's packages are catalogued.
@@ -53,7 +53,7 @@ export function encodeMessage(msg: AgentMessage): string {
  * What a stub reads where it has no own value: every field of an unknown entry. A stub holds its install date only,
  * on this prototype: ~900 stubs per inventory stay alive while it waits for its group commit, and V8's young
  * collections copy what is alive, so a one-field object instead of nine fields and an `extra` each is ~60 KB less to
- * copy per inventory in flight. Not frozen: SoftwareStore.fillStubs assigns the details as own fields; `extra`,
+ * copy per inventory in flight. Not frozen: SoftwareStore.loadDetails assigns the details as own fields; `extra`,
  * shared, is.
  */
 const STUB: Software = { name: '', version: null, publisher: null, arch: null, origin: 'other', installDate: null, sourcePackage: null, sourceVersion: null, extra: Object.freeze({}) };

@@ -109,13 +109,14 @@ export class Ingestor {
     const identity = identityKeys(inv, this.config.identity);
     const found = await findAssetByIdentity(k, identity);
     const prev = found ? await loadState(k, found.id, this.software, prep.softwareHash) : null;
-    // Catalogue ids are needed only when the software list is written (new asset, or its hash changed).
-    const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys, prep.softwareIds) : [];
-    if (this.db.dialect === 'postgres') await this.software.catalogue(inv.software, prep.softwareKeys, ids);
+    // Catalogue ids are needed only when the software list is written (new asset, or its hash changed). PostgreSQL:
+    // entries missing from memory are found or created by one statement (SoftwareStore.catalogue), no read before.
+    const pg = this.db.dialect === 'postgres';
+    const ids = inv.software.length && (!prev || prev.software) ? await this.software.lookup(prep.softwareKeys, prep.softwareIds, { read: !pg }) : [];
+    if (pg) await this.software.catalogue(inv.software, prep.softwareKeys, ids);
     if (prev?.software) {
-      const next = new Set(ids);
-      await this.software.loadDetails(k, prev.software, next);
-      // Handoff stubs that the diff will read (entries the asset did not have): their details from the catalogue.
+      // Handoff stubs that the diff will read (entries the asset did not have): their details from the catalogue,
+      // read with the details of the rows the asset no longer has.
       const prevIds = new Set(prev.software.map((p) => p.softwareId));
       const seen = new Set<number>();
       const fill: number[] = [];
@@ -125,7 +126,7 @@ export class Ingestor {
         if (!prevIds.has(id) || seen.has(id)) fill.push(i);
         seen.add(id);
       });
-      if (fill.length) await this.software.fillStubs(k, inv.software, fill, ids);
+      await this.software.loadDetails(k, prev.software, new Set(ids), { list: inv.software, indexes: fill, ids });
     }
     const plan = planIngest(prev, inv, prep, ids);
     const now = receipt.receivedAt;

@@ -32,15 +32,17 @@ const catalogueById = statementsByCount<{ id: number; name: string; version: str
   (list) => `select id, name, version, arch, origin from software_catalog where id in (${list})`,
 );
 
-// Missing entries: inserted, or found when they exist (ON CONFLICT waits for a concurrent inserter, then skips).
-// The keys also come as text[]: `= any(array)` probes the unique index, where a semi-join on the JSON rows was
-// planned (generic plan, 100 rows estimated) as a sequential scan of the catalogue.
-const createEntries = new Statement<{ id: number; key_hash: string }>(`with ins as (insert into software_catalog
-    (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
+// Entries missing from memory: found, else inserted. Only keys not found are inserted: an INSERT draws a sequence
+// value for every row it tries, conflicting or not, and catalogue ids must stay below 2^26. `= any(text[])` probes
+// the unique index (a semi-join on the JSON rows was planned as a sequential scan). A key that another node commits
+// after this statement's snapshot is neither found nor inserted (ON CONFLICT waits for it, then skips): asked again.
+const createEntries = new Statement<{ id: number; key_hash: string }>(`with found as (select id, key_hash from software_catalog where key_hash = any(?::text[])),
+  ins as (insert into software_catalog (key_hash, name, version, publisher, arch, origin, source_package, source_version, extra)
     select * from json_to_recordset(?::json)
       as x(key_hash text, name text, version text, publisher text, arch text, origin text, source_package text, source_version text, extra text)
+    where x.key_hash not in (select key_hash from found)
     on conflict (key_hash) do nothing returning id, key_hash)
-  select id, key_hash from ins union all select c.id, c.key_hash from software_catalog c where c.key_hash = any(?::text[])`);
+  select id, key_hash from found union all select id, key_hash from ins`);
 
 /** The asset_software view derives its id as asset_id × 2^26 + software_id: catalogue ids must stay below. */
 export const SOFTWARE_ID_LIMIT = 2 ** 26;
@@ -85,9 +87,9 @@ export class SoftwareStore {
 
   /**
    * Catalogue id of each key, from `known` (ids a parse worker already resolved; their key is ''), memory, or else
-   * one read of committed entries; null = not catalogued.
+   * (unless `read` is false) one read of committed entries; null = not catalogued.
    */
-  async lookup(keys: readonly string[], known?: readonly (number | null)[]): Promise<(number | null)[]> {
+  async lookup(keys: readonly string[], known?: readonly (number | null)[], { read = true } = {}): Promise<(number | null)[]> {
     const out = new Array<number | null>(keys.length);
     let missingSet: Set<string> | null = null;
     for (let i = 0; i < keys.length; i++) {
@@ -95,7 +97,7 @@ export class SoftwareStore {
       out[i] = id;
       if (id === null) (missingSet ??= new Set()).add(keys[i]!);
     }
-    if (!missingSet) return out;
+    if (!missingSet || !read) return out;
     const missing = [...missingSet];
     for (let i = 0; i < missing.length; i += LOOKUP_CHUNK) {
       const part = missing.slice(i, i + LOOKUP_CHUNK);
@@ -106,7 +108,7 @@ export class SoftwareStore {
   }
 
   /**
-   * PostgreSQL: the catalogue ids of `list` where `ids` has none, created now in a statement of their own
+   * PostgreSQL: the catalogue ids of `list` where `ids` has none, found or created now in a statement of their own
    * (committed at once, so remembered at once). Catalogue entries are immutable and shared, so creating them before
    * the inventory's transaction loses nothing if that transaction fails, and keeps their unique keys out of the
    * group commits: two writer transactions then never wait for each other's new entries (db/batch-writer.ts).
@@ -119,10 +121,10 @@ export class SoftwareStore {
     });
     if (!entries.size) return;
     for (let attempt = 0; ; attempt++) {
-      const rows = await createEntries.rows(this.db.kysely, [JSON.stringify([...entries].map(([key, s]) => ({
+      const rows = await createEntries.rows(this.db.kysely, [[...entries.keys()], JSON.stringify([...entries].map(([key, s]) => ({
         key_hash: key, name: s.name, version: s.version, publisher: s.publisher, arch: s.arch, origin: s.origin,
         source_package: s.sourcePackage, source_version: s.sourceVersion, extra: JSON.stringify(s.extra),
-      }))), [...entries.keys()]]);
+      })))]);
       const pairs: [string, number][] = rows.map((r) => [r.key_hash, Number(r.id)]);
       for (const [, id] of pairs) checkId(id);
       this.remember(pairs);
@@ -164,32 +166,29 @@ export class SoftwareStore {
     return out;
   }
 
-  /** Fills `detail` of the rows whose id is not in `keep` (what the diff reports as removed or changed). */
-  async loadDetails(db: Q, rows: StoredSoftware[], keep: ReadonlySet<number | null>): Promise<void> {
-    const want = rows.filter((r) => !keep.has(r.softwareId));
-    for (let i = 0; i < want.length; i += LOOKUP_CHUNK) {
-      const part = want.slice(i, i + LOOKUP_CHUNK);
-      const found = await catalogueById(part.length).rows(db, part.map((r) => r.softwareId));
-      const byId = new Map(found.map((f) => [Number(f.id), { name: f.name, version: f.version, arch: f.arch }]));
-      for (const r of part) r.detail = byId.get(r.softwareId) ?? null;
-    }
-  }
-
   /**
-   * Fills, from the catalogue, the entries of `list` at `indexes` (handoff stubs: their id is `ids[i]`) with what
-   * the diff reads: name, version, arch, origin.
+   * Fills, in one read of the catalogue, `detail` of the rows whose id is not in `keep` (what the diff reports as
+   * removed or changed) and the entries of `list` at `stubs` (handoff stubs, whose id is `ids[i]`) with what the diff
+   * reads: name, version, arch, origin.
    */
-  async fillStubs(db: Q, list: Software[], indexes: number[], ids: readonly (number | null)[]): Promise<void> {
-    for (let i = 0; i < indexes.length; i += LOOKUP_CHUNK) {
-      const part = indexes.slice(i, i + LOOKUP_CHUNK);
-      const wanted = [...new Set(part.map((j) => ids[j]!))];
-      const found = await catalogueById(wanted.length).rows(db, wanted);
-      const byId = new Map(found.map((f) => [Number(f.id), f]));
-      for (const j of part) {
-        const f = byId.get(ids[j]!);
-        if (!f) throw new Error(`software catalogue: expected entry ${ids[j]} (known to the parse worker) to exist, found none`);
-        Object.assign(list[j]!, { name: f.name, version: f.version, arch: f.arch, origin: f.origin });
-      }
+  async loadDetails(db: Q, rows: StoredSoftware[], keep: ReadonlySet<number | null>, stubs?: { list: Software[]; indexes: number[]; ids: readonly (number | null)[] }): Promise<void> {
+    const want = rows.filter((r) => !keep.has(r.softwareId));
+    const wanted = new Set(want.map((r) => r.softwareId));
+    for (const j of stubs?.indexes ?? []) wanted.add(stubs!.ids[j]!);
+    const byId = new Map<number, { name: string; version: string | null; arch: string | null; origin: string }>();
+    const list = [...wanted];
+    for (let i = 0; i < list.length; i += LOOKUP_CHUNK) {
+      const part = list.slice(i, i + LOOKUP_CHUNK);
+      for (const f of await catalogueById(part.length).rows(db, part)) byId.set(Number(f.id), f);
+    }
+    for (const r of want) {
+      const f = byId.get(r.softwareId);
+      r.detail = f ? { name: f.name, version: f.version, arch: f.arch } : null;
+    }
+    for (const j of stubs?.indexes ?? []) {
+      const f = byId.get(stubs!.ids[j]!);
+      if (!f) throw new Error(`software catalogue: expected entry ${stubs!.ids[j]} (known to the parse worker) to exist, found none`);
+      Object.assign(stubs!.list[j]!, { name: f.name, version: f.version, arch: f.arch, origin: f.origin });
     }
   }
 
