@@ -183,7 +183,9 @@ const volumeRow = (assetId: number, v: Volume) => ({
   asset_id: assetId, mount: v.mount, device: v.device, filesystem: v.filesystem, total_mb: v.totalMb, free_mb: v.freeMb, extra: JSON.stringify(v.extra),
 });
 
-/** Fails to compile when assetColumns gains a column that the fixed statements would leave out. */
+// Fails to compile when ASSET_COLUMNS names a column that assetColumns does not give…
+void (ASSET_COLUMNS satisfies readonly (keyof ReturnType<typeof assetColumns>)[]);
+/** …or when assetColumns gains a column that the fixed statements would leave out. */
 export type AssetColumnsListed = Exclude<keyof ReturnType<typeof assetColumns>, (typeof ASSET_COLUMNS)[number]> extends never ? true : never;
 const assetColumnsListed: AssetColumnsListed = true;
 void assetColumnsListed;
