@@ -1,6 +1,7 @@
 /**
- * applyIngest on PostgreSQL as one statement: every write of one inventory (asset row, software rows, interfaces, services, volumes, sections, identifiers, account info, receipt, change events, payload pruning)
- * is a data-modifying CTE of a single prepared statement, with the rows as JSON parameters.
+ * applyIngest on PostgreSQL as one statement: every write of one inventory (asset row, software rows, interfaces,
+ * services, volumes, sections, identifiers, account info, receipt, change events, payload pruning) is a
+ * data-modifying CTE of a single prepared statement, with the rows as JSON parameters (software rows as arrays).
  *
  * Why: written statement by statement, an inventory took ~13 round trips inside its transaction; each costs both
  * processes a socket write, a protocol exchange and a wake-up, which made PostgreSQL ingest CPU-bound on the Vigie
