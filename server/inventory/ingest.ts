@@ -7,9 +7,9 @@
 import type { Inventory } from '../../common/inventory/model.js';
 import { VigieError } from '../../common/errors.js';
 import type { VigieConfig } from '../config/schema.js';
-import { BatchWriter } from '../db/batch-writer.js';
+import { BatchWriter, type BatchPart } from '../db/batch-writer.js';
 import type { Db } from '../db/index.js';
-import { accountInfoOf, applyIngest, findAssetByIdentity, insertReceipt, loadState, recordAnswered, type ReceiptDraft } from '../db/repositories/inventory.js';
+import { applyIngest, findAssetByIdentity, insertReceipt, loadState, recordAnswered, type ReceiptDraft } from '../db/repositories/inventory.js';
 import { HolderDeltas } from '../db/repositories/software-holders.js';
 import { SoftwareStore } from '../db/repositories/software.js';
 import { planIngest } from './diff.js';
@@ -65,13 +65,12 @@ export class Ingestor {
   ) {
     const count = db.dialect === 'postgres' ? (config.db?.writers ?? 2) : 1;
     // Software holder bits of a whole group commit are written once (repositories/software-holders.ts).
-    this.writers = Array.from({ length: count }, () =>
-      new BatchWriter<HolderDeltas>(db, undefined, undefined, {
-        create: () => new HolderDeltas(),
-        absorb: (batch, job) => batch.absorb(job),
-        flush: (trx, batch) => batch.flush(db, trx),
-      }),
-    );
+    const holders: BatchPart<HolderDeltas> = {
+      create: () => new HolderDeltas(),
+      absorb: (batch, job) => batch.absorb(job),
+      flush: (trx, batch) => batch.flush(db, trx),
+    };
+    this.writers = Array.from({ length: count }, () => new BatchWriter<HolderDeltas>(db, undefined, undefined, holders));
     this.software = new SoftwareStore(db);
   }
 
@@ -140,9 +139,9 @@ export class Ingestor {
     );
     this.software.remember(res.learned); // committed: the writer resolves only after the commit
     let accountUpdate: IngestResult['accountUpdate'] = null;
-    if (!res.created) {
+    if (prev && !res.created) {
       // Read with the state (before the commit): ingest writes account info only for a new asset.
-      const held = prev?.accountInfo ?? (await accountInfoOf(k, res.assetId));
+      const held = prev.accountInfo;
       const sent = new Map(inv.accountInfo.map((a) => [a.key, a.value]));
       if (held.length && held.some((h) => sent.get(h.key) !== h.value)) accountUpdate = held;
     }

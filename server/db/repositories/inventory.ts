@@ -386,10 +386,6 @@ export async function recordAnswered(db: Q, r: ReceiptDraft, assetId: number | n
   return Number(row!.id);
 }
 
-export async function accountInfoOf(db: Q, assetId: number): Promise<{ key: string; value: string }[]> {
-  return q.accountInfo.rows(db, [assetId]);
-}
-
 export async function assetStatus(db: Q, deviceId: string): Promise<{ id: number; status: string } | null> {
   const row = await q.assetStatus.first(db, [deviceId]);
   return row ? { id: Number(row.id), status: row.status } : null;
