@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isVigieError } from '../../common/errors.js';
@@ -93,6 +94,10 @@ export async function buildApp(config: VigieConfig, deps: AppDeps): Promise<Fast
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   await app.register(async (api) => {
+    // API replies compressed for clients that accept it (asset lists, software across the fleet and exports run to
+    // megabytes). Only this scope: agents get their reply in their request's own encoding (agents/exchange.ts), and the
+    // UI's assets are precompressed (web.ts). Request bodies are not inflated: the 1 MB body limit stays a limit.
+    await api.register(compress, { threshold: 1024, globalDecompression: false });
     api.setValidatorCompiler(() => () => true);
     api.setSerializerCompiler(() => (data) => JSON.stringify(data));
     // Bearer token or session cookie (+ CSRF), role checks, audit of state-changing requests: server/http/auth/.

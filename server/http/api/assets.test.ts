@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deflateSync } from 'node:zlib';
+import { brotliDecompressSync, deflateSync, gunzipSync, inflateSync } from 'node:zlib';
 import { hasShared, skipUnless } from '../../../test/helpers/components.js';
 import { ocsFullXml } from '../../../test/helpers/corpus.js';
 import { dialectSkip, testDialects } from '../../../test/helpers/db.js';
@@ -71,6 +71,28 @@ for (const dialect of testDialects()) {
       assert.equal(stats.assets.total, N);
       assert.equal(stats.assets.stale, 1);
       assert.equal(stats.software.installations, N * 909);
+    });
+
+    test('API replies are compressed for clients that accept it; agent replies keep their own encoding', async () => {
+      const id = (await s.api<Page<Asset>>('/assets?limit=1&sort=id')).body.items[0]!.id;
+      const url = `/api/v1/assets/${id}/software?limit=500`;
+      const plain = await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${s.token}` } });
+      assert.equal(plain.statusCode, 200);
+      assert.equal(plain.headers['content-encoding'], undefined, 'no Accept-Encoding: plain JSON');
+      for (const [accept, encoding, inflate] of [['gzip', 'gzip', gunzipSync], ['br, gzip', 'br', brotliDecompressSync]] as const) {
+        const res = await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${s.token}`, 'accept-encoding': accept } });
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.headers['content-encoding'], encoding);
+        const body = inflate(res.rawPayload);
+        assert.ok(res.rawPayload.length * 4 < body.length, `expected the ${body.length}-byte list to shrink at least 4×, got ${res.rawPayload.length} bytes`);
+        assert.deepEqual(JSON.parse(body.toString('utf8')), plain.json());
+      }
+      // The OCS agent sends Accept-Encoding too (LWP); its reply stays the zlib body it expects, with no Content-Encoding.
+      const prolog = deflateSync('<?xml version="1.0" encoding="UTF-8" ?><REQUEST><DEVICEID>ws-00-2026-11-29-10-00-00</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>');
+      const agent = await s.app.inject({ method: 'POST', url: '/ocsinventory', payload: prolog, headers: { 'content-type': 'application/x-compress', 'accept-encoding': 'gzip' } });
+      assert.equal(agent.statusCode, 200);
+      assert.equal(agent.headers['content-encoding'], undefined);
+      assert.match(inflateSync(agent.rawPayload).toString('utf8'), /<RESPONSE>SEND<\/RESPONSE>/);
     });
 
     test('manual merge folds a duplicate into its target', async () => {
