@@ -1,6 +1,7 @@
 /**
  * Reads one agent request body into what the protocol handlers act on: protocol (OCS XML or GLPI JSON),
- * QUERY/action, DEVICEID and, for inventories, the canonical Inventory. Pure CPU work with no I/O, so it can run
+ * QUERY/action, DEVICEID and, for inventories, the canonical Inventory; for a GLPI netinventory, the device content
+ * the SNMP path reads (server/snmp/from-glpi-json.ts). Pure CPU work with no I/O, so it can run
  * in a worker thread (parse-pool.ts) and keep the event loop free for HTTP and the database.
  */
 import { VigieError, isVigieError, type ErrorCode } from '../../common/errors.js';
@@ -37,6 +38,11 @@ export interface AgentMessage {
   prepared?: PreparedInventory | null;
   /** The envelope was readable but the inventory inside was not: the handler rejects with this reason. */
   inventoryError: SerializedError | null;
+  /**
+   * GLPI netinventory: one network device or printer the agent read over SNMP, as sent (`content`, unchecked JSON)
+   * with the message's `itemtype`. Not an inventory of the agent: the handler stores it as an SNMP device.
+   */
+  netInventory?: { content: unknown; itemtype: string | null };
 }
 
 export function serializeError(e: unknown): SerializedError {
@@ -47,8 +53,6 @@ export function serializeError(e: unknown): SerializedError {
 export function deserializeError(s: SerializedError): VigieError {
   return new VigieError(s.code, s.message, { httpStatus: s.httpStatus });
 }
-
-const INVENTORY_QUERIES = new Set(['INVENTORY', 'NETINVENTORY']);
 
 /** Where a part of the body preferably ends (decode.ts): before a package, the element the reuse cache keeps. */
 const SOFTWARES_OPEN = Buffer.from('<SOFTWARES>');
@@ -71,7 +75,9 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: Worker
   if (decoded.parts[0]!.trimStart().startsWith('{')) {
     const msg = parseGlpiMessage(decoded.parts.join(''), ctx.limits);
     const out: AgentMessage = { ...base, protocol: 'glpi', query: msg.action.toUpperCase(), deviceId: msg.deviceId };
-    if (INVENTORY_QUERIES.has(out.query)) {
+    if (out.query === 'NETINVENTORY') {
+      out.netInventory = { content: msg.body.content, itemtype: typeof msg.body.itemtype === 'string' ? msg.body.itemtype.slice(0, 64) : null };
+    } else if (out.query === 'INVENTORY') {
       try {
         out.inventory = inventoryFromGlpiMessage(msg, parseCtx);
         out.prepared = prepareInventory(out.inventory, known);

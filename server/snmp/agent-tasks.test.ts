@@ -11,7 +11,10 @@ import { configSchema } from '../config/schema.js';
 import { createTestDb } from '../../test/helpers/db.js';
 import { startTestServer } from '../../test/helpers/app.js';
 import { hasShared, SHARED, skipUnless } from '../../test/helpers/components.js';
-import { agentHost, authentication, prologOptions, tasksFor } from './agent-tasks.js';
+import { Ingestor } from '../inventory/ingest.js';
+import { agentHost, authentication, prologOptions, storeReported, tasksFor } from './agent-tasks.js';
+import { fingerprints } from './fingerprint/load.js';
+import { fromGlpiNetInventory } from './from-glpi-json.js';
 
 const FUSION_LIB = '/usr/share/fusioninventory/lib';
 
@@ -145,5 +148,32 @@ test('the captured FusionInventory exchange replayed into a server: devices stor
     assert.equal(receipts.filter((r) => r.outcome === 'rejected').length, 0);
   } finally {
     await s.close();
+  }
+});
+
+test('storeReported with devices already read (GLPI netinventory): stored by their own identity, the agent as the source', { skip: skipUnless(hasShared, '../shared corpus missing') }, async () => {
+  const tdb = await createTestDb('sqlite');
+  try {
+    const config = configSchema.parse({ db: { url: tdb.url }, snmp: { port: 1161 } });
+    const deps = { db: tdb.db, config, ingestor: new Ingestor(tdb.db, config) };
+    const agentDeviceId = 'glpi-pc-2026-01-02-03-04-05';
+    const receipt = { receivedAt: new Date().toISOString(), remoteAddress: '127.0.0.1', userAgent: 'GLPI-Agent_v1.7', protocol: 'glpi' as const, query: 'NETINVENTORY', contentType: 'application/json', encoding: null, sizeBytes: 1, inflatedBytes: null, sha256: 'x', deviceId: agentDeviceId, payload: null };
+    const store = async (name: string) => {
+      const m = JSON.parse(readFileSync(`${SHARED}corpus/glpi/examples/${name}.json`, 'utf8')) as { itemtype: string; content: unknown };
+      return storeReported(deps, { query: 'NETINVENTORY', reported: await fromGlpiNetInventory(m.content, m.itemtype, fingerprints()), agentDeviceId, receipt });
+    };
+    const first = await store('printer_2');
+    assert.deepEqual(first.stored.map((x) => [x.created, x.address, x.osId]), [[true, '10.59.29.176', 'canonprinter']]);
+    const again = await store('printer_2');
+    assert.deepEqual(again.stored.map((x) => [x.assetId, x.created, x.changes]), [[first.stored[0]!.assetId, false, 0]]);
+    const other = await store('networkequipment_5');
+    assert.notEqual(other.stored[0]!.assetId, first.stored[0]!.assetId);
+    const rows = await tdb.db.kysely.selectFrom('inventory_receipts').select(['asset_id', 'query', 'device_id', 'protocol', 'user_agent']).orderBy('id').execute();
+    assert.deepEqual(rows.map((r) => [Number(r.asset_id), r.query, r.device_id, r.protocol, r.user_agent]), [first, again, other].map((x) => [x.stored[0]!.assetId, 'NETINVENTORY', agentDeviceId, 'glpi', 'GLPI-Agent_v1.7']));
+    const snmp = await tdb.db.kysely.selectFrom('asset_sections').select('data').where('asset_id', '=', other.stored[0]!.assetId).where('section', '=', 'snmp').executeTakeFirstOrThrow();
+    const [section] = JSON.parse(snmp.data) as { reportedBy: string; address: string }[];
+    assert.deepEqual([section?.reportedBy, section?.address], [agentDeviceId, '192.168.16.51:1161'], 'the agent as the source; no task of ours, so snmp.port');
+  } finally {
+    await tdb.drop();
   }
 });

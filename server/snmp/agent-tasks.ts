@@ -5,8 +5,9 @@
  *   NetInventory 2.6 read them (XML::TreePP, attributes and child elements alike; shared/corpus/agents/protocol.md §3).
  *   Config `snmp.agentTasks` decides which agents (by host name) get which ranges; only an agent whose DEVICEID is
  *   a known, not blocked asset gets any, since the reply carries SNMP secrets.
- * - Devices in: SNMPQUERY / NETDISCOVERY messages are read by from-agent.ts and stored by scan.ts `storeDevice`, the
- *   path of Vigie's own scans, with the agent's DEVICEID as the receipt's device and the snmp section's `reportedBy`.
+ * - Devices in: SNMPQUERY / NETDISCOVERY messages are read by from-agent.ts, GLPI Agent's JSON netinventory messages
+ *   by from-glpi-json.ts, and stored by scan.ts `storeDevice`, the path of Vigie's own scans, with the agent's
+ *   DEVICEID as the receipt's device and the snmp section's `reportedBy`.
  *   A discovery report of a device already known only touches it: discovery knows less than an inventory (no
  *   firmware, ports or modules), and overwriting would make the asset flap between the two every cycle.
  */
@@ -18,7 +19,7 @@ import type { Ingestor } from '../inventory/ingest.js';
 import type { XmlValue } from '../inventory/formats/xml.js';
 import { ipv4Range, type SnmpConfig } from './config.js';
 import { fingerprints } from './fingerprint/load.js';
-import { fromFusionMessage } from './from-agent.js';
+import { fromFusionMessage, type ReportedDevices } from './from-agent.js';
 import { credentialsFor, storeDevice } from './scan.js';
 import { toInventory } from './to-inventory.js';
 import { credentialLabel, type SnmpCredential } from './types.js';
@@ -130,24 +131,42 @@ export interface ReportSummary {
 }
 
 /**
- * Stores the devices of one SNMPQUERY / NETDISCOVERY message. `receipt` is the message's receipt draft (agent
- * address, user agent, DEVICEID); each stored device gets its own receipt through storeDevice. Returns what was done;
- * a message without devices (the agent's START / NBIP / END notices) returns empty lists.
+ * A network task report: a FusionInventory XML message (the request tree, read here by from-agent.ts), or a GLPI
+ * Agent JSON netinventory message already read by from-glpi-json.ts (the handler refuses it when no device is read).
+ */
+export type ReportedMessage = { query: 'SNMPQUERY' | 'NETDISCOVERY'; tree: XmlValue } | { query: 'NETINVENTORY'; reported: ReportedDevices };
+
+/** The agent name stored devices are recorded with, by the message that reported them. */
+const SOURCE_NAMES: Record<ReportedMessage['query'], string> = {
+  SNMPQUERY: 'fusioninventory-netinventory',
+  NETDISCOVERY: 'fusioninventory-netdiscovery',
+  NETINVENTORY: 'glpi-netinventory',
+};
+
+/** The task of ours a FusionInventory message answers, by the PROCESSNUMBER it echoes (GLPI JSON carries none). */
+function taskOf(deps: AgentTaskDeps, msg: ReportedMessage): AgentTask | undefined {
+  if (!('tree' in msg)) return undefined;
+  const content = msg.tree && typeof msg.tree === 'object' && !Array.isArray(msg.tree) ? msg.tree.content : undefined;
+  const pidText = content && typeof content === 'object' && !Array.isArray(content) && typeof content.processnumber === 'string' ? content.processnumber : '';
+  return deps.config.snmp.agentTasks[Math.ceil(Number(pidText) / 2) - 1];
+}
+
+/**
+ * Stores the devices of one SNMPQUERY / NETDISCOVERY / GLPI netinventory message. `receipt` is the message's receipt
+ * draft (agent address, user agent, DEVICEID); each stored device gets its own receipt through storeDevice. Returns
+ * what was done; a message without devices (the agent's START / NBIP / END notices) returns empty lists.
  */
 export async function storeReported(
   deps: AgentTaskDeps & { ingestor: Ingestor },
-  args: { tree: XmlValue; query: 'SNMPQUERY' | 'NETDISCOVERY'; agentDeviceId: string; receipt: ReceiptDraft },
+  args: ReportedMessage & { agentDeviceId: string; receipt: ReceiptDraft },
 ): Promise<ReportSummary> {
   const summary: ReportSummary = { stored: [], seen: [], notStored: [] };
-  const { devices, notStored } = await fromFusionMessage(args.tree, fingerprints());
+  const { devices, notStored } = 'tree' in args ? await fromFusionMessage(args.tree, fingerprints()) : args.reported;
   summary.notStored.push(...notStored);
-  const content = args.tree && typeof args.tree === 'object' && !Array.isArray(args.tree) ? args.tree.content : undefined;
-  const pidText = content && typeof content === 'object' && !Array.isArray(content) && typeof content.processnumber === 'string' ? content.processnumber : '';
-  const task = deps.config.snmp.agentTasks[Math.ceil(Number(pidText) / 2) - 1];
-  const port = task?.port ?? deps.config.snmp.port;
+  const port = taskOf(deps, args)?.port ?? deps.config.snmp.port;
   const ua = args.receipt.userAgent ?? 'unknown agent';
   const agentVersion = /_v([\w.-]+)$/.exec(ua)?.[1] ?? null;
-  const name = args.query === 'SNMPQUERY' ? 'fusioninventory-netinventory' : 'fusioninventory-netdiscovery';
+  const name = SOURCE_NAMES[args.query];
   for (const d of devices) {
     const target = { host: d.address ?? args.receipt.remoteAddress ?? 'unknown', port };
     if (args.query === 'NETDISCOVERY') {

@@ -1,13 +1,15 @@
 /**
  * SNMP data gathered by agents into the same model as Vigie's own scans (issue 3 §6): FusionInventory/GLPI
  * `SNMPQUERY` (CONTENT/DEVICE with INFO, PORTS, COMPONENTS, FIRMWARES) and `NETDISCOVERY` (CONTENT/DEVICE) messages,
- * read by server/inventory/formats/xml.ts (GLPI JSON shape: lower-case keys). The agent sends interpreted fields,
+ * read by server/inventory/formats/xml.ts (GLPI JSON shape: lower-case keys); GLPI Agent's JSON netinventory
+ * content is laid out in the same tree by from-glpi-json.ts. The agent sends interpreted fields,
  * not OIDs: the definition is chosen from sysDescr and the manufacturer (engine.detectReported), then its extract
  * rules run over what the agent sent — sysDescr patterns, and the ENTITY-MIB rows it reports as COMPONENTS — and the
  * agent's own firmware/model/serial fill what they leave empty. Stored through agent-tasks.ts.
  */
+import { isIP } from 'node:net';
 import { asList, asText, type XmlValue } from '../inventory/formats/xml.js';
-import { outType, type SnmpDeviceInventory } from './collect.js';
+import { outType, type SnmpDeviceInventory, type SnmpNeighbor } from './collect.js';
 import type { EntityRow } from './entity.js';
 import { detectReported, extract, versionAndCpe } from './fingerprint/engine.js';
 import type { FingerprintData } from './fingerprint/load.js';
@@ -20,14 +22,35 @@ const text = (v: XmlValue | undefined): string | null => {
   const t = cleanText(asText(v));
   return t ? t : null;
 };
-const STATUS: Record<string, string> = { '1': 'up', '2': 'down', '3': 'testing' };
+/** A number the agent sent as text, or null when it is missing or not a finite number. */
+const num = (v: XmlValue | undefined): number | null => {
+  const t = text(v);
+  const n = t === null ? NaN : Number(t);
+  return Number.isFinite(n) ? n : null;
+};
+/** An IPv4/IPv6 address the agent sent, or null for anything else. */
+const address = (v: XmlValue | undefined): string | null => {
+  const t = text(v);
+  return t && isIP(t) ? t : null;
+};
+/** ifOperStatus / ifAdminStatus (IF-MIB, RFC 2863). */
+const STATUS: Record<string, string> = { '1': 'up', '2': 'down', '3': 'testing', '4': 'unknown', '5': 'dormant', '6': 'notPresent', '7': 'lowerLayerDown' };
+/** The agent's device type (Fusion upper-case, GLPI "Networking", "Printer"…), when no definition says better. */
 const TYPE: Record<string, SnmpDeviceInventory['type']> = { NETWORKING: 'switch', PRINTER: 'printer', STORAGE: 'storage', POWER: 'ups', COMPUTER: 'server', PHONE: 'other' };
 
-/** Fusion uptime "12.60 seconds" / "(123456) 0:20:34.56" → seconds. */
-function uptimeOf(s: string | null): number | null {
+/**
+ * The agent's uptime → seconds: Fusion "12.60 seconds", and the sysUpTime text of Net-SNMP/GLPI, with or without
+ * the raw timeticks (hundredths of a second) first: "482 days, 05:42:18.50", "(78894038) 9 days, 3:09:00.38",
+ * "0:20:34.56".
+ */
+export function uptimeOf(s: string | null): number | null {
   if (!s) return null;
-  const m = /^([\d.]+) seconds$/.exec(s);
-  return m ? Math.floor(Number(m[1])) : null;
+  const secs = /^(\d+(?:\.\d+)?) seconds$/.exec(s);
+  if (secs) return Math.floor(Number(secs[1]));
+  const t = /^(?:\((\d{1,15})\)\s*)?(?:(\d{1,9}) days?,\s*)?(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.\d+)?$/.exec(s);
+  if (!t) return null;
+  if (t[1]) return Math.floor(Number(t[1]) / 100);
+  return Number(t[2] ?? 0) * 86400 + Number(t[3]) * 3600 + Number(t[4]) * 60 + Number(t[5]);
 }
 
 function empty(): SnmpDeviceInventory {
@@ -70,7 +93,7 @@ export async function fromFusionDevice(device: XmlValue, data: FingerprintData):
   if (ambiguousWith.length) inv.problems.push(`fingerprint: ${ambiguousWith.join(', ')} fit the reported sysDescr/manufacturer equally; kept the agent's values`);
   inv.osId = fp.osId;
   inv.os = fp.os;
-  inv.type = fp.osId ? outType(fp.type) : (TYPE[text(info.type) ?? ''] ?? 'other');
+  inv.type = fp.osId ? outType(fp.type) : (TYPE[text(info.type)?.toUpperCase() ?? ''] ?? 'other');
   inv.vendor = fp.osId ? fp.vendor : manufacturer;
   inv.versionScheme = fp.versionScheme;
   inv.features = fp.features;
@@ -83,20 +106,26 @@ export async function fromFusionDevice(device: XmlValue, data: FingerprintData):
   inv.version = agentVersion ? agentVersion.version : (fp.version ?? reportedVersion);
   inv.cpe = agentVersion ? agentVersion.cpe : fp.cpe;
   for (const p of asList(obj(d.ports).port).map(obj)) {
-    const index = Number(text(p.ifnumber));
-    if (!Number.isSafeInteger(index)) continue;
-    const ips = [...new Set([text(p.ip), ...asList(obj(p.ips).ip).map((x) => text(x))].filter((x): x is string => !!x))];
-    const speed = Number(text(p.ifspeed));
+    const index = num(p.ifnumber);
+    if (index === null || !Number.isSafeInteger(index)) continue;
+    const ips = [...new Set([address(p.ip), ...asList(obj(p.ips).ip).map(address)].filter((x): x is string => !!x))];
     inv.interfaces.push({
-      index, name: text(p.ifname), descr: text(p.ifdescr), alias: text(p.ifalias), type: Number(text(p.iftype)) || null, mac: text(p.mac)?.toLowerCase() ?? null,
-      speed: Number.isFinite(speed) ? speed : null, adminStatus: STATUS[text(p.ifinternalstatus) ?? ''] ?? null, operStatus: STATUS[text(p.ifstatus) ?? ''] ?? null, ips,
+      index, name: text(p.ifname), descr: text(p.ifdescr), alias: text(p.ifalias), type: num(p.iftype) || null, mac: text(p.mac)?.toLowerCase() ?? null,
+      speed: num(p.ifspeed), adminStatus: STATUS[text(p.ifinternalstatus) ?? ''] ?? null, operStatus: STATUS[text(p.ifstatus) ?? ''] ?? null, ips,
     });
+    // CDP=1 (GLPI: lldp true) flags neighbours from LLDP or CDP alike; only LLDP gives a chassis MAC (SYSMAC).
+    // Without the flag a connection is the port's MAC address table: one MAC, or a list of them.
+    const discovered = text(obj(p.connections).cdp) === '1';
     for (const c of asList(obj(p.connections).connection).map(obj)) {
-      const cdp = text(obj(p.connections).cdp) === '1';
-      inv.neighbors.push({
-        protocol: cdp ? 'cdp' : 'lldp', localPort: text(p.ifname) ?? text(p.ifdescr), remoteName: text(c.sysname), remotePort: text(c.ifdescr) ?? text(c.ifnumber),
-        remoteChassisId: text(c.sysmac) ?? text(c.mac), remoteDescr: text(c.sysdescr), remoteAddress: text(c.ip), platform: text(c.model),
-      });
+      const sysmac = text(c.sysmac);
+      const macs = sysmac ? [null] : asList(c.mac).map((m) => text(m));
+      for (const mac of macs.length ? macs : [null]) {
+        const n: SnmpNeighbor = {
+          protocol: discovered && !sysmac ? 'cdp' : 'lldp', localPort: text(p.ifname) ?? text(p.ifdescr), remoteName: text(c.sysname), remotePort: text(c.ifdescr) ?? text(c.ifnumber),
+          remoteChassisId: sysmac ?? mac, remoteDescr: text(c.sysdescr), remoteAddress: text(c.ip), platform: text(c.model),
+        };
+        if (n.remoteName ?? n.remotePort ?? n.remoteChassisId ?? n.remoteDescr ?? n.remoteAddress ?? n.platform) inv.neighbors.push(n); // an empty CONNECTION says nothing
+      }
     }
   }
   for (const c of asList(obj(d.components).component).map(obj)) {
@@ -105,8 +134,7 @@ export async function fromFusionDevice(device: XmlValue, data: FingerprintData):
       hardwareRev: text(c.revision), firmwareRev: text(c.firmware), softwareRev: text(c.version), manufacturer: text(c.manufacturer),
     });
   }
-  const ips = asList(obj(info.ips).ip).map((x) => text(x));
-  return { inventory: inv, address: text(info.ip) ?? ips.find((x) => !!x) ?? null };
+  return { inventory: inv, address: address(info.ip) ?? asList(obj(info.ips).ip).map(address).find((x) => !!x) ?? null };
 }
 
 export interface ReportedDevices {
