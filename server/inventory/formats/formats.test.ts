@@ -120,7 +120,7 @@ for (const c of cases) {
     assert.equal(detectFormat(c.text).id, c.format);
     const inv = inventoryOf(c.name);
     matchesGolden(c.name, inv, TESTDATA);
-    // The mapper skips re-validating software entries (content-mapper.ts validated()): prove the full schema agrees.
+    // The mapper skips re-validating software entries and sections (content-mapper.ts validated()): prove the full schema agrees.
     assert.deepEqual(Inventory.parse(inv), inv);
   });
 }
