@@ -3,18 +3,20 @@
  * (kb_raw, gzip, keyed by source + sha256 of the uncompressed content), then parse and write the records in
  * batches of one transaction each. An input whose hash was already parsed to the end is skipped (idempotent);
  * one interrupted half-way is parsed again (resumable: every write is an upsert or a revision-checked
- * replace). A bad record is a kb_problems row and a count, never an abort (style.md §3.7).
+ * replace). A bad record is a kb_problems row and a count, never an abort (style.md §3.7). The parse-and-write
+ * half (parseAndWrite) is also what `vigie kb reprocess` (reprocess.ts) runs over the stored payloads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { join } from 'node:path';
 import type { Db } from '../db/index.js';
+import type { Database } from '../db/types.js';
 import { detectImporter, importers } from './importers/index.js';
 import { rawInput, type LoadedInput } from './input.js';
 import { sqliteBulkInsert } from '../db/bulk-insert.js';
 import { postgresJsonBulkInsert } from './pg-bulk.js';
 import { writeBatch } from './store.js';
-import type { KbImporter, KbRecord } from './types.js';
+import type { KbImporter, KbRecord, RawInput } from './types.js';
 
 const isGzipName = (n: string) => /\.gz$/i.test(n);
 
@@ -32,14 +34,10 @@ export interface InputResult {
   error?: string;
 }
 
-export interface ImportOptions {
+export interface ImportOptions extends Omit<ParseOptions, 'prepare'> {
   /** Force an importer instead of detection. */
   importer?: string;
   storeRaw?: boolean;
-  batchSize?: number;
-  /** Called after each batch with the records parsed so far in this input. */
-  onProgress?: (input: string, records: number, problems: number) => void;
-  now?: () => Date;
 }
 
 /** Files under the given paths (folders walked recursively, sorted, hidden files and .meta sidecars skipped). */
@@ -89,7 +87,7 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
     result.status = 'failed';
     result.error = `${input.name}: expected a complete ${isGzipName(input.name) ? 'gzip stream' : 'input'}, found ${(e as Error).message}`;
     result.problems = 1;
-    await k.insertInto('kb_problems').values({ source: importer.id, record_ref: input.name.slice(0, 500), code: 'KB_INPUT_INVALID', message: result.error.slice(0, 2000), at: now() }).execute();
+    await recordInputProblem(db, importer.id, input.name, result.error, now());
     await touchSource(db, importer.id, { last_attempt_at: now(), last_error: result.error.slice(0, 2000) });
     result.ms = Date.now() - t0;
     return result;
@@ -109,7 +107,65 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
     rawId = row.id;
   }
   await touchSource(db, importer.id, { last_attempt_at: now() });
+  const w = await parseAndWrite(db, importer, input, Number(rawId), opts);
+  Object.assign(result, { records: w.records, changed: w.changed, rules: w.rules, problems: w.problems });
+  if (w.error !== undefined) {
+    result.status = 'failed';
+    result.error = w.error;
+    await touchSource(db, importer.id, { last_error: w.error.slice(0, 2000) });
+  } else {
+    await touchSource(db, importer.id, { last_success_at: now(), last_error: null }, { ...w.meta, lastInput: input.name });
+    result.status = 'imported';
+  }
+  result.ms = Date.now() - t0;
+  return result;
+}
 
+/** A whole input that could not be read or parsed: one KB_INPUT_INVALID row in kb_problems, referenced by the input's name. */
+export async function recordInputProblem(db: Db, source: string, name: string, message: string, at: string): Promise<void> {
+  await db.kysely.insertInto('kb_problems').values({ source, record_ref: name.slice(0, 500), code: 'KB_INPUT_INVALID', message: message.slice(0, 2000), at }).execute();
+}
+
+/** kb_sources.records: the records of the source's inputs parsed to the end. */
+async function countSourceRecords(db: Db, source: string): Promise<void> {
+  const k = db.kysely;
+  const total = await k.selectFrom('kb_raw').select((eb) => eb.fn.sum<number>('records').as('n')).where('source', '=', source).where('parsed_at', 'is not', null).executeTakeFirst();
+  await k.updateTable('kb_sources').set({ records: Number(total?.n ?? 0) }).where('id', '=', source).execute();
+}
+
+export interface ParseOptions {
+  batchSize?: number;
+  /** Called after each batch with the records parsed so far in this input. */
+  onProgress?: (input: string, records: number, problems: number) => void;
+  now?: () => Date;
+  /**
+   * Runs in each batch's transaction before the write and returns what to write (`vigie kb reprocess` drops
+   * records a later input overrides). Counts are of the records parsed, not of what it returns.
+   */
+  prepare?: (trx: Transaction<Database>, records: KbRecord[]) => Promise<KbRecord[]>;
+}
+
+export interface ParseResult {
+  /** Records parsed (not problems, not meta). */
+  records: number;
+  problems: number;
+  changed: number;
+  rules: number;
+  /** The importer's meta records, merged (data date, catalogue version…). */
+  meta: Record<string, unknown>;
+  /** Set when the input itself is broken: what was written stays, kb_raw.parsed_at stays null. */
+  error?: string;
+}
+
+/**
+ * The write path `vigie kb import`, the sync and `vigie kb reprocess` share: parses one stored input (kb_raw row
+ * `rawId`) with `importer` and writes its records in batches, one transaction each; at the end, marks the row
+ * parsed with its counts and recounts the source's records.
+ */
+export async function parseAndWrite(db: Db, importer: KbImporter, input: RawInput, rawId: number, opts: ParseOptions = {}): Promise<ParseResult> {
+  const now = () => (opts.now?.() ?? new Date()).toISOString();
+  const k = db.kysely;
+  const result: ParseResult = { records: 0, problems: 0, changed: 0, rules: 0, meta: {} };
   // 2,000 records a transaction: commits (WAL sync) stay under 5% of the time, memory stays bounded.
   const batchSize = opts.batchSize ?? 2000;
   const bulk = db.sqlite
@@ -121,7 +177,6 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
         rev: 'bigint', changed_at: 'timestamptz', // kb_changes (what the next rematch re-evaluates)
       });
   let batch: KbRecord[] = [];
-  let meta: Record<string, unknown> = {};
   // One batch is written while the next one is parsed: on PostgreSQL the server inserts and maintains indexes in
   // its own process while this one gunzips and parses, instead of each waiting for the other. Writes stay one at a
   // time and in order (a batch's revision checks see every earlier batch), so the result is the same.
@@ -137,7 +192,7 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
       // A batch lost in a crash is written again by the resumed import (kb_raw.parsed_at is set, durably, only at
       // the end): waiting for each batch's WAL flush buys nothing.
       if (!db.sqlite) await sql`set local synchronous_commit = off`.execute(trx);
-      return writeBatch(trx, importer.id, records, at, bulk);
+      return writeBatch(trx, importer.id, opts.prepare ? await opts.prepare(trx, records) : records, at, bulk);
     }).then((r) => {
       result.changed += r.changed;
       result.rules += r.rulesWritten;
@@ -148,7 +203,7 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
   };
   try {
     for await (const rec of importer.parse(input)) {
-      if (rec.kind === 'meta') meta = { ...meta, ...rec.meta };
+      if (rec.kind === 'meta') result.meta = { ...result.meta, ...rec.meta };
       else if (rec.kind === 'problem') result.problems++;
       else result.records++;
       batch.push(rec);
@@ -161,20 +216,14 @@ export async function importInput(db: Db, input: LoadedInput, opts: ImportOption
     if (writing) await (writing as Promise<void>).catch(() => undefined);
     // The input itself is broken (truncated gzip, invalid JSON around an array element): what was written stays,
     // the input stays unparsed so the next import of the same bytes tries again, and the error is reported.
-    result.status = 'failed';
     result.error = `${input.name}: ${(e as Error).message}`;
     result.problems++;
-    await k.insertInto('kb_problems').values({ source: importer.id, record_ref: input.name.slice(0, 500), code: 'KB_INPUT_INVALID', message: result.error.slice(0, 2000), at: now() }).execute();
-    await touchSource(db, importer.id, { last_error: result.error.slice(0, 2000) });
-    result.ms = Date.now() - t0;
+    await recordInputProblem(db, importer.id, input.name, result.error, now());
+    await countSourceRecords(db, importer.id); // a reprocessed input stops counting until it is parsed to the end
     return result;
   }
   await k.updateTable('kb_raw').set({ parsed_at: now(), records: result.records, problems: result.problems }).where('id', '=', rawId).execute();
-  const total = await k.selectFrom('kb_raw').select((eb) => eb.fn.sum<number>('records').as('n')).where('source', '=', importer.id).where('parsed_at', 'is not', null).executeTakeFirst();
-  await k.updateTable('kb_sources').set({ records: Number(total?.n ?? 0) }).where('id', '=', importer.id).execute();
-  await touchSource(db, importer.id, { last_success_at: now(), last_error: null }, { ...meta, lastInput: input.name });
-  result.status = 'imported';
-  result.ms = Date.now() - t0;
+  await countSourceRecords(db, importer.id);
   return result;
 }
 

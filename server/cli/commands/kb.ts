@@ -1,12 +1,14 @@
 /**
- * `vigie kb import <path…>` (format detection, progress bar on a TTY, problems counted), `vigie kb status [--json]`
- * and `vigie kb sync [--source …]` (issue 8). Exit codes: 0 ok, 1 some input failed or had problems with
- * --strict, 2 usage.
+ * `vigie kb import <path…>` (format detection, progress bar on a TTY, problems counted), `vigie kb status [--json]`,
+ * `vigie kb sync [--source …]` (issue 8) and `vigie kb reprocess [--source …] [--input …]` (the stored raw inputs
+ * parsed again after an importer fix, server/kb/reprocess.ts). Exit codes: 0 ok, 1 some input failed or had
+ * problems with --strict, 2 usage.
  */
 import cliProgress from 'cli-progress';
 import { statSync } from 'node:fs';
 import { expandPaths, importFile, type InputResult } from '../../kb/import.js';
 import { importers } from '../../kb/importers/index.js';
+import { reprocessKb, ReprocessSelectionError, type ReprocessedInput, type ReprocessReport } from '../../kb/reprocess.js';
 import { kbStatus } from '../../kb/status.js';
 import { syncKb } from '../../kb/sync.js';
 import { openContext } from '../context.js';
@@ -14,6 +16,20 @@ import type { CliCommand } from '../types.js';
 import { EXIT } from '../types.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+function reprocessLine(r: ReprocessedInput): string {
+  const head = `kb_raw ${r.id} ${r.source} ${r.name}: ${r.status}`;
+  if (r.status !== 'reprocessed' && !r.records) return `${head} — ${r.reason}`;
+  const was = (now: number, before: number) => (now === before ? '' : ` (was ${fmt(before)})`);
+  const left = [r.superseded ? `${fmt(r.superseded)} left to later inputs` : '', r.held ? `${fmt(r.held)} held back (a later input has no payload)` : ''].filter(Boolean);
+  return `${head}, ${fmt(r.records)} records${was(r.records, r.before.records)}, ${fmt(r.changed)} changed, ${fmt(r.rules)} rules, ${fmt(r.problems)} problems${was(r.problems, r.before.problems)}${left.length ? `, ${left.join(', ')}` : ''}, ${r.ms} ms${r.reason ? ` — ${r.reason}` : ''}`;
+}
+
+/** What to do about findings: KB writes record kb_changes, which the server's rematch job consumes (server/matcher/jobs.ts). */
+function rematchHint(report: ReprocessReport): string {
+  if (!report.totals.changed) return 'nothing changed in the knowledge base: findings need no re-evaluation';
+  return `${fmt(report.totals.changed)} changed record(s) are queued for re-evaluation (kb_changes), as after \`vigie kb import\`: a running \`vigie server\` rematches the assets concerned within 5 minutes; without one, run \`vigie match\``;
+}
 
 export const kbCommand: CliCommand = {
   id: 'kb',
@@ -91,6 +107,46 @@ export const kbCommand: CliCommand = {
           console.log(`${files.length} input(s): ${by('imported')} imported, ${by('unchanged')} unchanged, ${by('unrecognised')} unrecognised, ${by('failed')} failed; ${fmt(records)} records, ${fmt(problems)} problems (vigie kb status)`);
         }
         if (results.some((r) => r.status === 'failed' || r.status === 'unrecognised')) process.exitCode = EXIT.failure;
+      });
+
+    kb.command('reprocess')
+      .description('parse the stored raw inputs (kb_raw) again with the current importers, in import order, after an importer fix; nothing is fetched')
+      .option('--config <file>', 'configuration file')
+      .option('--source <id...>', `only the inputs of these sources (${importers.ids().join(', ')})`)
+      .option('--input <name-or-id>', 'only this stored input: its kb_raw id, its name, or the end of its name after a /')
+      .option('--json', 'one JSON document: each input, the totals and what to do about findings')
+      .action(async (opts: { config?: string; source?: string[]; input?: string; json?: boolean }) => {
+        const bad = (opts.source ?? []).filter((s) => !importers.get(s));
+        if (bad.length) {
+          console.error(`kb reprocess: --source expects one of ${importers.ids().join(', ')}, found ${bad.join(', ')}`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const { db } = await openContext(opts);
+        let report: ReprocessReport;
+        try {
+          report = await reprocessKb(db, {
+            ...(opts.source ? { sources: opts.source } : {}),
+            ...(opts.input !== undefined ? { input: opts.input } : {}),
+            log: (m) => !opts.json && console.error(m),
+            onInput: (r) => !opts.json && console.log(reprocessLine(r)),
+          });
+        } catch (e) {
+          if (!(e instanceof ReprocessSelectionError)) throw e;
+          console.error(`kb reprocess: ${e.message}`);
+          process.exitCode = EXIT.usage;
+          return;
+        } finally {
+          await db.close();
+        }
+        const t = report.totals;
+        if (opts.json) console.log(JSON.stringify({ ...report, rematch: { needed: t.changed > 0, how: rematchHint(report) } }, null, 2));
+        else if (!t.inputs) console.log('no stored input to reprocess (vigie kb status lists what was imported)');
+        else {
+          console.log(`${t.inputs} input(s): ${t.reprocessed} reprocessed, ${t.failed} failed, ${t.notReprocessable} not reprocessable; ${fmt(t.records)} records, ${fmt(t.changed)} changed, ${fmt(t.problems)} problems in ${t.ms} ms`);
+          console.log(rematchHint(report));
+        }
+        if (t.failed) process.exitCode = EXIT.failure;
       });
 
     kb.command('status')
