@@ -2,10 +2,11 @@
  * SNMP data gathered by agents into the same model as Vigie's own scans (issue 3 §6): FusionInventory/GLPI
  * `SNMPQUERY` (CONTENT/DEVICE with INFO, PORTS, COMPONENTS, FIRMWARES) and `NETDISCOVERY` (CONTENT/DEVICE) messages,
  * read by server/inventory/formats/xml.ts (GLPI JSON shape: lower-case keys); GLPI Agent's JSON netinventory
- * content is laid out in the same tree by from-glpi-json.ts. The agent sends interpreted fields,
- * not OIDs: the definition is chosen from sysDescr and the manufacturer (engine.detectReported), then its extract
- * rules run over what the agent sent — sysDescr patterns, and the ENTITY-MIB rows it reports as COMPONENTS — and the
- * agent's own firmware/model/serial fill what they leave empty. Stored through agent-tasks.ts.
+ * content is laid out in the same tree by from-glpi-json.ts. The agent sends interpreted fields, not OIDs: the
+ * definition is chosen from sysDescr, manufacturer, firmware and model (engine.detectReported: the manufacturer
+ * alone never chooses between definitions of one vendor, and without a definition no CPE is built), then its
+ * extract rules run over what the agent sent — sysDescr patterns, and the ENTITY-MIB rows it reports as COMPONENTS
+ * — and the agent's own firmware/model/serial fill what they leave empty. Stored through agent-tasks.ts.
  */
 import { isIP } from 'node:net';
 import { asList, asText, type XmlValue } from '../inventory/formats/xml.js';
@@ -88,9 +89,12 @@ export async function fromFusionDevice(device: XmlValue, data: FingerprintData):
   const firmware = asList(obj(d.firmwares).firmware ?? d.firmwares).map(obj)[0];
   const reportedVersion = text(info.firmware) ?? (firmware ? text(firmware.version) : null);
   const entities = entityRows(d);
-  const { def, ambiguousWith } = detectReported(data, { sysDescr: inv.sysDescr ?? '', manufacturer });
+  // the agent's own model name and its chassis component's (the rows an `entity` source reads first)
+  const chassis = [...entities.filter((r) => r.class === 'chassis'), ...entities.filter((r) => r.class === 'stack'), ...entities.slice(0, 1)];
+  const models = [...new Set([text(info.model), ...chassis.map((r) => r.modelName)].filter((x): x is string => !!x))];
+  const { def, ambiguousWith, problem } = detectReported(data, { sysDescr: inv.sysDescr ?? '', manufacturer, firmware: reportedVersion, models });
   const fp = await extract(data, def, ambiguousWith, { source: NO_SOURCE, facts: { sysObjectID: '', sysDescr: inv.sysDescr ?? '', probes: new Map() }, entities: async () => entities });
-  if (ambiguousWith.length) inv.problems.push(`fingerprint: ${ambiguousWith.join(', ')} fit the reported sysDescr/manufacturer equally; kept the agent's values`);
+  if (problem) inv.problems.push(cleanText(problem));
   inv.osId = fp.osId;
   inv.os = fp.os;
   inv.type = fp.osId ? outType(fp.type) : (TYPE[text(info.type)?.toUpperCase() ?? ''] ?? 'other');

@@ -24,13 +24,18 @@ const device = async (content: unknown, itemtype: string | null = null) => {
   return r.devices[0]!;
 };
 
-/** What each example holds, read from its JSON: the agent's values (no sysDescr in these, so no OS from it). */
+/**
+ * What each example holds, read from its JSON: the agent's values. No sysDescr in these: the manufacturer alone never
+ * picks one of a vendor's definitions, the firmware's shape may (the definitions' reportedFirmware patterns).
+ */
 const EXPECTED: Record<string, { vendor: string; model: string; serial: string; version: string; type: string; interfaces: number; uptime: number; address: string; neighbour: string | null; osId?: string | null }> = {
-  // Cisco manufacturer without a sysDescr: the definition is a guess of the engine's (detectReported), not checked here
-  networkequipment_1: { vendor: 'Cisco', model: 'UCS-FI-6248UP', serial: 'SSI1912014B', version: '5.0(3)N2(4.02b)', type: 'switch', interfaces: 183, uptime: 482 * 86400 + 5 * 3600 + 42 * 60 + 18, address: '127.0.0.1', neighbour: 'cdp mgmt0 → sw2-mgmt-eqnx FastEthernet0/2 172.25.1.2 cisco WS-C2960-48TC-S -' },
-  networkequipment_2: { vendor: 'Cisco', model: 'WS-C3750G-48TS-S', serial: 'FOC1243W0ED', version: '12.2(55)SE6', type: 'switch', interfaces: 475, uptime: 103 * 86400 + 13 * 3600 + 53 * 60 + 28, address: '10.1.0.100', neighbour: 'lldp Po6 → - - - - 00:14:4f:f2:b7:fe' },
-  networkequipment_3: { vendor: 'Hewlett-Packard', model: '2530-48G', serial: 'CN5BFP62CP', version: 'YA.15.12.0015', type: 'switch', interfaces: 61, uptime: 788940, address: '192.168.63.30', neighbour: 'lldp 1 → Cisco IP Phone SPA303 Port 1 192.168.63.52 7.5.2Cisco IP Phone SPA3 38:1c:1a:b5:73:20', osId: null },
-  networkequipment_4: { vendor: 'Cisco', model: 'AIR-CT5520-K9', serial: 'FCH1946V219', version: '8.2.100.0', type: 'switch', interfaces: 3, uptime: 53 * 86400 + 4 * 3600 + 19 * 60 + 42, address: '1.1.1.1', neighbour: 'cdp TenGigabitEthernet0/0/1 → CH-GV2-DSI-SW-BBONE-1(FOX1819GEG6) Ethernet1/9 192.168.200.6 N5K-C5596UP -' },
+  // UCS fabric interconnect: NX-OS by its firmware's shape; the model is the chassis component's
+  networkequipment_1: { vendor: 'Cisco', model: 'UCS-FI-6248UP', serial: 'SSI1912014B', version: '5.0(3)N2(4.02b)', type: 'switch', interfaces: 183, uptime: 482 * 86400 + 5 * 3600 + 42 * 60 + 18, address: '127.0.0.1', neighbour: 'cdp mgmt0 → sw2-mgmt-eqnx FastEthernet0/2 172.25.1.2 cisco WS-C2960-48TC-S -', osId: 'nxos' },
+  networkequipment_2: { vendor: 'Cisco', model: 'WS-C3750G-48TS-S', serial: 'FOC1243W0ED', version: '12.2(55)SE6', type: 'switch', interfaces: 475, uptime: 103 * 86400 + 13 * 3600 + 53 * 60 + 28, address: '10.1.0.100', neighbour: 'lldp Po6 → - - - - 00:14:4f:f2:b7:fe', osId: 'ios' },
+  // ArubaOS-Switch firmware (YA.15.x): the definition's vendor name replaces the agent's
+  networkequipment_3: { vendor: 'HPE Aruba', model: '2530-48G', serial: 'CN5BFP62CP', version: 'YA.15.12.0015', type: 'switch', interfaces: 61, uptime: 788940, address: '192.168.63.30', neighbour: 'lldp 1 → Cisco IP Phone SPA303 Port 1 192.168.63.52 7.5.2Cisco IP Phone SPA3 38:1c:1a:b5:73:20', osId: 'procurve' },
+  // a WLC: no definition fits, so the agent's own model, firmware and type, and no OS
+  networkequipment_4: { vendor: 'Cisco', model: 'CT5520', serial: 'FCH1946V219', version: '8.2.100.0', type: 'switch', interfaces: 3, uptime: 53 * 86400 + 4 * 3600 + 19 * 60 + 42, address: '1.1.1.1', neighbour: 'cdp TenGigabitEthernet0/0/1 → CH-GV2-DSI-SW-BBONE-1(FOX1819GEG6) Ethernet1/9 192.168.200.6 N5K-C5596UP -', osId: null },
   networkequipment_5: { vendor: 'D-Link', model: 'DGS-3420-52T', serial: 'R3843D1000001', version: '1.50B032', type: 'switch', interfaces: 54, uptime: 65 * 86400 + 20 * 3600 + 13 * 60 + 8, address: '192.168.16.51', neighbour: 'lldp 1/1 → - - - - 00:15:17:63:7e:64', osId: 'dlink' },
   printer_1: { vendor: 'Hewlett-Packard', model: 'HP LaserJet M507', serial: 'PHCVN191TG', version: '2409048_052887', type: 'printer', interfaces: 2, uptime: 7 * 86400 + 3600 + 26 * 60 + 41, address: '10.59.29.175', neighbour: null, osId: null },
   printer_2: { vendor: 'Canon', model: 'Canon MX 5970', serial: 'SDFSDF9874', version: '8745213_951236', type: 'printer', interfaces: 2, uptime: 8 * 86400 + 3600 + 26 * 60 + 41, address: '10.59.29.176', neighbour: null, osId: 'canonprinter' },
@@ -78,6 +83,65 @@ test('the sysDescr GLPI sends as description picks the definition: OS, version, 
   assert.deepEqual([p.osId, p.vendor, p.type, p.model, p.version], ['jetdirect', 'HP', 'printer', 'HP LaserJet M507', '2409048_052887']);
 });
 
+test('Cisco reports without a sysDescr: never the SMB definition on the manufacturer alone; no OS and no CPE without discriminating evidence', { skip }, async () => {
+  for (const name of ['networkequipment_1', 'networkequipment_2', 'networkequipment_4']) {
+    const m = example(name);
+    const nd = m.content.network_device;
+    const agent = { model: nd.model, serial: nd.serial, firmware: nd.firmware };
+    // as sent: the firmware's shape decides where a definition declares it (NX-OS, IOS), nothing else does (WLC)
+    const asSent = (await device(m.content, m.itemtype)).inventory;
+    assert.notEqual(asSent.osId, 'ciscosb', name);
+    assert.doesNotMatch(asSent.os ?? '', /SMB/, name);
+    // without the firmware: only "Cisco" is left, which fits seven definitions
+    delete nd.firmware;
+    delete m.content.firmwares;
+    const bare = (await device(m.content, m.itemtype)).inventory;
+    assert.deepEqual([bare.osId, bare.os, bare.cpe, bare.versionScheme, bare.vendor, bare.serial], [null, null, null, null, 'Cisco', agent.serial], name);
+    assert.equal(bare.problems.length, 1, name);
+    assert.match(bare.problems[0]!, /^fingerprint: the manufacturer "Cisco" alone does not tell asa, ciscosb, ftd, ios, iosxe, iosxr, nxos apart \(no sysDescr; no firmware; model .*\); kept the agent's model\/serial\/firmware, no OS and no CPE$/, name);
+  }
+  const wlc = (await device(example('networkequipment_4').content)).inventory;
+  assert.deepEqual([wlc.osId, wlc.os, wlc.cpe, wlc.version, wlc.rawVersion, wlc.model], [null, null, null, '8.2.100.0', '8.2.100.0', 'CT5520']);
+  assert.deepEqual(wlc.problems, [
+    'fingerprint: the manufacturer "Cisco" alone does not tell asa, ciscosb, ftd, ios, iosxe, iosxr, nxos apart (no sysDescr; firmware "8.2.100.0" fits none of their reportedFirmware patterns; model "CT5520" / "AIR-CT5520-K9" fits none of their reportedModel patterns); kept the agent\'s model/serial/firmware, no OS and no CPE',
+  ]);
+  // a sysDescr that none of the Cisco patterns reads (AireOS says only this) leaves SMB's OID item to the manufacturer alone
+  const aireos = example('networkequipment_4');
+  aireos.content.network_device.description = 'Cisco Controller';
+  const c = (await device(aireos.content)).inventory;
+  assert.deepEqual([c.osId, c.cpe], [null, null]);
+  assert.match(c.problems[0]!, /alone does not prove ciscosb, one of its 7 definitions \(the sysDescr matches none of their patterns;/);
+
+  const ucs = (await device(example('networkequipment_1').content)).inventory;
+  assert.deepEqual([ucs.osId, ucs.os, ucs.versionScheme, ucs.cpe, ucs.problems], ['nxos', 'NX-OS', 'cisco-ios', 'cpe:2.3:o:cisco:nx-os:5.0\\(3\\)n2\\(4.02b\\):*:*:*:*:*:*:*', []]);
+  const cat = (await device(example('networkequipment_2').content)).inventory;
+  assert.deepEqual([cat.osId, cat.cpe, cat.problems], ['ios', 'cpe:2.3:o:cisco:ios:12.2\\(55\\)se6:*:*:*:*:*:*:*', []]);
+});
+
+test('HP switches: ArubaOS-Switch/ProCurve firmware (XX.15/16) and AOS-CX firmware (XX.10) each give one definition, with or without a sysDescr', { skip }, async () => {
+  const hp = (firmware: string, description?: string) => {
+    const m = example('networkequipment_3');
+    m.content.network_device.firmware = firmware;
+    m.content.firmwares = [{ ...(m.content.firmwares as Record<string, unknown>[])[0], version: firmware }];
+    if (description) m.content.network_device.description = description;
+    return device(m.content, m.itemtype).then((d) => d.inventory);
+  };
+  const sw = await hp('YA.15.12.0015');
+  assert.deepEqual([sw.osId, sw.os, sw.vendor, sw.version, sw.versionScheme, sw.cpe, sw.problems], ['procurve', 'ArubaOS-Switch', 'HPE Aruba', 'YA.15.12.0015', 'aruba-switch', 'cpe:2.3:o:hp:arubaos-switch:ya.15.12.0015:*:*:*:*:*:*:*', []]);
+  const described = await hp('YA.15.12.0015', 'HP J9775A 2530-48G Switch, revision YA.15.12.0015, ROM YA.15.09 (/ws/swbuildm/rel_yakima_qaoff/code/build/lakes(swbuildm_rel_yakima_qaoff_rel_yakima))');
+  assert.deepEqual([described.osId, described.cpe, described.model], ['procurve', 'cpe:2.3:o:hp:arubaos-switch:ya.15.12.0015:*:*:*:*:*:*:*', 'J9775A 2530-48G']);
+  for (const v of ['KB.16.10.0009', 'WC.16.11.0012', 'W.15.08.0012']) assert.equal((await hp(v)).osId, 'procurve', v);
+  const cx = await hp('FL.10.06.0110');
+  assert.deepEqual([cx.osId, cx.os, cx.version, cx.cpe, cx.problems], ['arubaos-cx', 'AOS-CX', 'FL.10.06.0110', 'cpe:2.3:o:arubanetworks:arubaos-cx:fl.10.06.0110:*:*:*:*:*:*:*', []]);
+  const cxDescribed = await hp('GL.10.04.2000', 'Aruba JL635A 8325 GL.10.04.2000');
+  assert.equal(cxDescribed.osId, 'arubaos-cx');
+  for (const v of ['PL.10.10.0002', 'LL.10.13.1040']) assert.equal((await hp(v)).osId, 'arubaos-cx', v);
+  // a firmware neither family spells: the agent's values, no CPE
+  const other = await hp('2409048_052887');
+  assert.deepEqual([other.osId, other.cpe, other.version], [null, null, '2409048_052887']);
+  assert.match(other.problems[0]!, /^fingerprint: the manufacturer "Hewlett-Packard" alone does not tell .*arubaos-cx.*procurve apart/);
+});
+
 test('the JSON path gives the device the XML path gives for the same SNMPQUERY (inventory_format 6.xml → networkequipment_1)', { skip }, async () => {
   const xml = await fromFusionMessage(parseXml(readFileSync(`${SHARED}corpus/glpi/xml/6.xml`, 'utf8'), LIMITS).root, fingerprints());
   const fromXml = xml.devices[0]!.inventory;
@@ -86,6 +150,7 @@ test('the JSON path gives the device the XML path gives for the same SNMPQUERY (
   m.content.network_device.description = fromXml.sysDescr;
   const fromJson = (await device(m.content, m.itemtype)).inventory;
   assert.equal(fromXml.osId, 'nxos');
+  assert.deepEqual([fromJson.osId, fromJson.os, fromJson.cpe], ['nxos', 'NX-OS', 'cpe:2.3:o:cisco:nx-os:5.0\\(3\\)n2\\(4.02b\\):*:*:*:*:*:*:*']);
   assert.deepEqual({ ...fromJson, modules: [] }, { ...fromXml, modules: [] });
   assert.deepEqual(fromJson.modules, fromXml.modules.map((x) => ({ ...x, hardwareRev: null, softwareRev: null })));
   assert.equal(fromJson.neighbors.filter((x) => x.protocol === 'cdp').length, 5, 'the CDP=1 (lldp: true) ports: neighbours without a chassis MAC');

@@ -2,7 +2,9 @@
  * Fingerprint engine (style.md §3.4): picks the OS definition by specificity — exact sysObjectID > longer
  * sysObjectID prefix > sysDescr pattern, never by file order — then extracts version/model/serial from the
  * definition's sources (first non-empty wins), normalises the version with the definition's scheme and fills
- * its CPE template. A code profile (server/snmp/profiles) may refine the result where data cannot.
+ * its CPE template. A code profile (server/snmp/profiles) may refine the result where data cannot. Agents' reports,
+ * which carry no sysObjectID, are matched by detectReported instead, on evidence that tells one definition of a
+ * vendor from another.
  */
 import { versionSchemes } from '../../versions/index.js';
 import type { EntityField } from './schema.js';
@@ -54,6 +56,8 @@ function oidUnder(oid: string, prefix: string): boolean {
 export function matchScore(def: CompiledDefinition, facts: SystemFacts): number | null {
   let best: number | null = null;
   for (const m of def.compiledMatch) {
+    // agents' report shapes: a scan has the sysObjectID and sysDescr, which decide on their own
+    if (m.reportedFirmware || m.reportedModel) continue;
     let score = 0;
     if (m.oids.length) {
       let oidScore = -1;
@@ -178,12 +182,25 @@ export async function fingerprint(data: FingerprintData, ctx: ExtractContext): P
 }
 
 /**
- * What an agent reports of a device (FusionInventory/GLPI SNMPQUERY, NETDISCOVERY): sysDescr and the manufacturer
- * the agent derived from the sysObjectID's enterprise, but never the sysObjectID itself.
+ * What an agent reports of a device (FusionInventory/GLPI SNMPQUERY, NETDISCOVERY, GLPI JSON netinventory): the
+ * sysDescr (often missing in GLPI JSON), the manufacturer the agent derived from the sysObjectID's enterprise, its
+ * firmware and model strings, but never the sysObjectID itself.
  */
 export interface ReportedFacts {
   sysDescr: string;
   manufacturer: string | null;
+  /** The agent's firmware (GLPI network_device.firmware, FusionInventory INFO/FIRMWARE or FIRMWARES/VERSION). */
+  firmware?: string | null;
+  /** The models the agent sent: its own (a sysobject.ids marketing name) and its chassis component's. */
+  models?: readonly string[];
+}
+
+export interface ReportedDetection {
+  def: CompiledDefinition | null;
+  /** With no definition: the ones that fitted equally, or that were possible but not told apart. */
+  ambiguousWith: string[];
+  /** With no definition although some were possible: which, and what evidence was missing (for `problems`). */
+  problem: string | null;
 }
 
 /** Company names as agents and our data spell them, reduced to one key per family (HP = Hewlett-Packard = HPE = Compaq). */
@@ -202,43 +219,106 @@ function vendorAgreement(a: string, b: string): number {
   return prefixOf(vendorKey(a), vendorKey(b)) ? 1 : 0;
 }
 
+/** Weights of the evidence for one definition in an agent's report (see detectReported). */
+const REPORTED = { vendor: 1000, sysDescr: 10, ownVersion: 5, shape: 3 } as const;
+
 /**
- * Detection without a sysObjectID. Evidence for a definition: the reported manufacturer is its vendor, or the
- * enterprise of one of its OIDs (data/snmp/enterprises.yaml) — standing in for every OID condition, at the
- * enterprise level only; a sysDescr condition of any of its items holds; its own sysDescr version pattern reads the
- * sysDescr. At least one match item must hold on that evidence (its OID condition by the manufacturer, its sysDescr
- * condition and `except` as usual; probe items never hold, nothing was probed). Scores stay below any real
- * sysObjectID match. Two definitions tied at the best score give no answer (a guess would give a wrong CPE): the
- * caller keeps the agent's own values.
+ * Detection without a sysObjectID. The reported manufacturer stands in for every OID condition, at the enterprise
+ * level only (the definition's vendor, or the enterprise of one of its OIDs in data/snmp/enterprises.yaml), so it
+ * tells vendors apart but never one definition of a vendor from another: Cisco's 9.6.1 (SMB) and 9.1 (IOS) are
+ * both just "Cisco" here. Only discriminating evidence picks a definition:
+ * - a sysDescr condition of a match item holds (with `except` as usual);
+ * - the definition's own sysDescr version pattern reads the sysDescr (Junos / ScreenOS);
+ * - a `reportedFirmware` / `reportedModel` item holds on the agent's firmware / models.
+ * Without a sysDescr a sysDescr condition is unknown, not false: such an item keeps its definition possible, it does
+ * not rule it out, and does not prove it either. Probe items never hold (nothing was probed).
+ * The best-scoring proven definition wins; two tied give no answer (a guess would give a wrong CPE). With nothing
+ * proven, a definition held by the manufacturer alone is taken only when it is the vendor's only definition
+ * (D-Link, Canon); otherwise no definition, and `problem` says which were possible and what was missing, so the
+ * caller keeps the agent's own values and builds no CPE. Scores stay below any real sysObjectID match.
  */
-export function detectReported(data: FingerprintData, reported: ReportedFacts): { def: CompiledDefinition | null; ambiguousWith: string[] } {
+export function detectReported(data: FingerprintData, reported: ReportedFacts): ReportedDetection {
   const maker = reported.manufacturer ?? '';
-  let best: CompiledDefinition | null = null;
-  let bestScore = -1;
-  let ties: string[] = [];
+  const descr = reported.sysDescr;
+  const hasDescr = descr.trim() !== '';
+  const firmware = reported.firmware ?? '';
+  const models = (reported.models ?? []).filter((m) => m.trim() !== '');
+  const proven: { def: CompiledDefinition; score: number }[] = [];
+  /** Definitions held by the manufacturer alone (an OID-only item). */
+  const vendorOnly: CompiledDefinition[] = [];
+  /** Not ruled out by the report. */
+  const possible: string[] = [];
+  /** Every definition of the reported vendor, whatever the report says. */
+  const family: string[] = [];
   for (const def of data.definitions) {
     const enterprises = def.compiledMatch.flatMap((m) => m.oids).map((o) => /^1\.3\.6\.1\.4\.1\.(\d+)/.exec(o)?.[1]).map((e) => (e ? data.enterprises.get(e) : undefined));
     const agreement = maker ? Math.max(0, ...[def.vendor, ...enterprises].map((v) => (v ? vendorAgreement(v, maker) : 0))) : 0;
     const vendorOk = agreement > 0;
-    let holds = false;
-    let descrOk = false;
+    if (vendorOk) family.push(def.id);
+    let bestItem = -1; // evidence of the best fully held item; 0 = held by the manufacturer alone
+    let open = false; // an item of this vendor that only the missing sysDescr leaves undecided
     for (const m of def.compiledMatch) {
-      if (m.probe || m.except?.test(reported.sysDescr)) continue;
-      const descr = m.sysDescr ? m.sysDescr.test(reported.sysDescr) : null;
-      if (descr) descrOk = true;
-      if ((m.oids.length ? vendorOk : true) && descr !== false) holds = true;
+      if (m.probe || (hasDescr && m.except?.test(descr))) continue;
+      if (m.oids.length && !vendorOk) continue;
+      let evidence = 0;
+      let unknown = false;
+      if (m.sysDescr) {
+        if (!hasDescr) unknown = true;
+        else if (m.sysDescr.test(descr)) evidence += REPORTED.sysDescr;
+        else continue;
+      }
+      if (m.reportedFirmware) {
+        if (!firmware || !m.reportedFirmware.test(firmware)) continue;
+        evidence += REPORTED.shape;
+      }
+      if (m.reportedModel) {
+        const re = m.reportedModel;
+        if (!models.some((x) => re.test(x))) continue;
+        evidence += REPORTED.shape;
+      }
+      if (unknown) {
+        // a sysDescr-only item without a sysDescr says nothing of the vendor: it makes no definition possible
+        if (m.oids.length) open = true;
+      } else bestItem = Math.max(bestItem, evidence);
     }
-    if (!holds) continue;
-    let score = (vendorOk ? 1000 + agreement : 0) + (descrOk ? 10 : 0) + (def.priority ?? 0) * 1_000_000_0;
+    if (bestItem < 0 && !open) continue;
+    possible.push(def.id);
     // between definitions of one vendor (Junos / ScreenOS), the one whose own version pattern reads this sysDescr
-    if (def.compiledExtract.version?.some((src) => src.sysDescr && src.re?.test(reported.sysDescr))) score += 5;
-    if (score > bestScore) {
-      best = def;
-      bestScore = score;
-      ties = [];
-    } else if (score === bestScore) ties.push(def.id);
+    const ownVersion = hasDescr && bestItem >= 0 && !!def.compiledExtract.version?.some((src) => src.sysDescr && src.re?.test(descr));
+    if (bestItem > 0 || ownVersion) {
+      const score = (vendorOk ? REPORTED.vendor + agreement : 0) + bestItem + (ownVersion ? REPORTED.ownVersion : 0) + (def.priority ?? 0) * 1_000_000_0;
+      proven.push({ def, score });
+    } else if (bestItem === 0) vendorOnly.push(def);
   }
-  return ties.length ? { def: null, ambiguousWith: best ? [best.id, ...ties] : ties } : { def: best, ambiguousWith: [] };
+  if (proven.length) {
+    const top = Math.max(...proven.map((p) => p.score));
+    const best = proven.filter((p) => p.score === top).map((p) => p.def);
+    if (best.length === 1) return { def: best[0]!, ambiguousWith: [], problem: null };
+    const ids = best.map((d) => d.id);
+    return { def: null, ambiguousWith: ids, problem: `fingerprint: ${ids.join(', ')} fit the reported ${evidenceNames(hasDescr, firmware, models)} equally; kept the agent's values, no OS and no CPE` };
+  }
+  // the manufacturer alone: only when it names a single definition (a vendor of one OS family in our data)
+  if (vendorOnly.length === 1 && family.length === 1 && family[0] === vendorOnly[0]!.id) return { def: vendorOnly[0]!, ambiguousWith: [], problem: null };
+  // nothing proven: what is left possible is the reported vendor's (only OID items stay open without proof)
+  if (!possible.length) return { def: null, ambiguousWith: [], problem: null };
+  const missing = [
+    hasDescr ? 'the sysDescr matches none of their patterns' : 'no sysDescr',
+    firmware ? `firmware ${quote(firmware)} fits none of their reportedFirmware patterns` : 'no firmware',
+    models.length ? `model ${models.slice(0, 3).map(quote).join(' / ')} fits none of their reportedModel patterns` : 'no model',
+  ];
+  const what = possible.length > 1 ? `does not tell ${possible.join(', ')} apart` : `does not prove ${possible[0]!}, one of its ${family.length} definitions`;
+  return {
+    def: null,
+    ambiguousWith: possible,
+    problem: `fingerprint: the manufacturer ${quote(maker)} alone ${what} (${missing.join('; ')}); kept the agent's model/serial/firmware, no OS and no CPE`,
+  };
+}
+
+/** A reported value in a problem text, quoted and kept short. */
+const quote = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
+
+function evidenceNames(hasDescr: boolean, firmware: string, models: readonly string[]): string {
+  return ['manufacturer', ...(hasDescr ? ['sysDescr'] : []), ...(firmware ? ['firmware'] : []), ...(models.length ? ['model'] : [])].join('/');
 }
 
 /** Extraction with the definition already chosen (detect or detectReported), through the context's sources. */

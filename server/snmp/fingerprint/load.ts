@@ -26,6 +26,9 @@ export interface CompiledMatch {
   sysDescr: StringMatcher | null;
   probe: { oid: string; re: RegExp | null } | null;
   except: StringMatcher | null;
+  /** Agents' reports only (schema `reportedFirmware` / `reportedModel`). */
+  reportedFirmware: StringMatcher | null;
+  reportedModel: StringMatcher | null;
 }
 
 export interface CompiledDefinition extends OsDefinition {
@@ -88,6 +91,8 @@ export function compileDefinition(file: string, raw: unknown): CompiledDefinitio
       sysDescr: stringMatcher(file, `match.${k}.sysDescr`, m.sysDescr),
       probe: m.probe ? { oid: m.probe.oid, re: m.probe.regex ? compileRegex(file, `match.${k}.probe.regex`, m.probe.regex) : null } : null,
       except: stringMatcher(file, `match.${k}.except.sysDescr`, m.except?.sysDescr),
+      reportedFirmware: stringMatcher(file, `match.${k}.reportedFirmware`, m.reportedFirmware),
+      reportedModel: stringMatcher(file, `match.${k}.reportedModel`, m.reportedModel),
     })),
     compiledExtract,
     compiledTypes: (def.types ?? []).map((t, k) => ({ type: t.type, sysDescr: stringMatcher(file, `types.${k}.sysDescr`, t.sysDescr), oids: t.sysObjectID ?? [] })),

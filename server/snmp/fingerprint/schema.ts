@@ -28,9 +28,19 @@ const MatchItem = z
      */
     probe: z.object({ oid: numericOid, regex: z.string().optional() }).strict().optional(),
     except: z.object({ sysDescr: StringTest }).strict().optional(),
+    /**
+     * Only for agents' reports (engine.detectReported), which carry no sysObjectID and often no sysDescr: the
+     * firmware the agent sent (GLPI network_device.firmware, FusionInventory INFO/FIRMWARE) or one of the models it
+     * sent (its own name, the chassis component's) has a shape that only this definition's OS uses. An item with
+     * either never holds in Vigie's own scans (the sysObjectID and sysDescr decide there), and needs a sysObjectID:
+     * the reported manufacturer must be this vendor for the shape to mean anything.
+     */
+    reportedFirmware: StringTest.optional(),
+    reportedModel: StringTest.optional(),
   })
   .strict()
-  .refine((m) => m.sysObjectID || m.sysDescr || m.probe, 'a match item needs sysObjectID, sysDescr or probe');
+  .refine((m) => m.sysObjectID || m.sysDescr || m.probe, 'a match item needs sysObjectID, sysDescr or probe')
+  .refine((m) => !(m.reportedFirmware || m.reportedModel) || m.sysObjectID, 'reportedFirmware / reportedModel need a sysObjectID (the vendor whose shape it is)');
 
 /** Entity chassis row fields (ENTITY-MIB entPhysicalTable, RFC 6933). */
 export const EntityField = z.enum(['descr', 'name', 'hardwareRev', 'firmwareRev', 'softwareRev', 'serial', 'mfgName', 'modelName']);
