@@ -92,9 +92,9 @@ for (const dialect of testDialects()) {
 
       const printer = bySerial('PHCVN191TG');
       assert.deepEqual([printer.kind, printer.vendor, printer.model, printer.os.name, printer.os.version], ['printer', 'HP', 'HP LaserJet M507', 'HP printer firmware', '2409048_052887']);
-      // no sysDescr: the HP definitions fit the manufacturer alike, so the agent's own values stand
+      // no sysDescr: the firmware's shape (YA.15.x, not AOS-CX's xx.10.x) tells the HP definitions apart
       const hp = bySerial('CN5BFP62CP');
-      assert.deepEqual([hp.kind, hp.vendor, hp.model, hp.hostname, hp.os.name], ['network', 'Hewlett-Packard', '2530-48G', 'HP-2530-48G', null]);
+      assert.deepEqual([hp.kind, hp.vendor, hp.model, hp.hostname, hp.os.name], ['network', 'HPE Aruba', '2530-48G', 'HP-2530-48G', 'ArubaOS-Switch']);
       assert.equal(new Set([cisco.id, printer.id, hp.id, agent.id]).size, 4);
 
       // the agent named as the source of each device: a receipt per device, under the agent's deviceid
