@@ -452,6 +452,15 @@ export interface KbProblemsTable {
   at: Ts;
 }
 
+/** Per agent network task and device address, the credential set that answered (migration 202612072300); names only. */
+export interface SnmpAgentCredentialsTable {
+  task: string;
+  address: string;
+  credential: string;
+  reported_by: string;
+  seen_at: Ts;
+}
+
 export interface Database {
   assets: AssetsTable;
   asset_identifiers: AssetIdentifiersTable;
@@ -490,6 +499,7 @@ export interface Database {
   alert_events: AlertEventsTable;
   snmp_credentials: SnmpCredentialsTable;
   snmp_scans: SnmpScansTable;
+  snmp_agent_credentials: SnmpAgentCredentialsTable;
   triage_decisions: TriageDecisionsTable;
   alert_channels: AlertChannelsTable;
 }

@@ -1,18 +1,22 @@
 /**
- * Agent network tasks: which agent gets which task, the credential sets the agent can use, the config checks, and
- * the PROLOG OPTION elements as FusionInventory 2.6 itself reads them (its XML::Response parser, run with perl).
+ * Agent network tasks: which agent gets which task, the credential sets the agent can use, the config checks, the
+ * PROLOG OPTION elements as FusionInventory 2.6 itself reads them (its XML::Response parser, run with perl), and the
+ * credential set a NETDISCOVERY report says answered, named by the next SNMPQUERY (every dialect).
  * The whole exchange with the real agent and snmpsim is test/e2e/agent-network-tasks.e2e.test.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { configSchema } from '../config/schema.js';
-import { createTestDb } from '../../test/helpers/db.js';
+import { createTestDb, dialectSkip, testDialects } from '../../test/helpers/db.js';
 import { startTestServer } from '../../test/helpers/app.js';
 import { hasShared, SHARED, skipUnless } from '../../test/helpers/components.js';
+import { limitsOf } from '../http/agents/exchange.js';
+import { parseOcsMessage } from '../inventory/formats/ocs-xml.js';
 import { Ingestor } from '../inventory/ingest.js';
-import { agentHost, authentication, prologOptions, storeReported, tasksFor } from './agent-tasks.js';
+import { agentHost, answeredIds, authentication, discoveryPid, inventoryPid, prologOptions, storeReported, tasksFor } from './agent-tasks.js';
 import { fingerprints } from './fingerprint/load.js';
 import { fromGlpiNetInventory } from './from-glpi-json.js';
 
@@ -177,3 +181,105 @@ test('storeReported with devices already read (GLPI netinventory): stored by the
     await tdb.drop();
   }
 });
+
+/** DEVICE IP → AUTHSNMP_ID, and the AUTHENTICATION IDs, of the SNMPQUERY option with this PID in a PROLOG reply. */
+function snmpQuery(xml: string, pid: number): { devices: Record<string, number>; auths: number[] } {
+  const option = xml.match(/<OPTION><NAME>SNMPQUERY<\/NAME>.*?<\/OPTION>/g)?.find((o) => o.includes(` PID="${pid}"`));
+  assert.ok(option, `an SNMPQUERY with PID ${pid} in ${xml}`);
+  const devices = Object.fromEntries([...option.matchAll(/<DEVICE [^>]*IP="([^"]+)"[^>]*AUTHSNMP_ID="(\d+)"/g)].map((m) => [m[1]!, Number(m[2])]));
+  return { devices, auths: [...option.matchAll(/<AUTHENTICATION ID="(\d+)"/g)].map((m) => Number(m[1])) };
+}
+
+for (const dialect of testDialects()) {
+  describe(`the credential set that answered discovery is the one SNMPQUERY names, on ${dialect}`, { skip: skipUnless(hasShared, '../shared corpus missing') || (await dialectSkip(dialect)) }, () => {
+    // A NETDISCOVERY message as FusionInventory 2.6 sent it (captured exchange, message 008), for other addresses
+    const captured = gunzipSync(readFileSync(`${SHARED}corpus/agents/exchanges/fusion-netdiscovery-snmpquery/008-req.xml.gz`)).toString();
+    const agentId = 'paris-pc1-2026-11-28-17-52-17';
+    const discovery = (pid: number, ip: string, auth: number, deviceId = agentId) => {
+      const n = ip.split('.').at(-1)!;
+      const text = captured
+        .replace(/<AUTHSNMP>\d+<\/AUTHSNMP>/, `<AUTHSNMP>${auth}</AUTHSNMP>`)
+        .replace(/<IP>127\.0\.0\.1<\/IP>(\s*<IPS>)/, `<IP>${ip}</IP>$1`)
+        .replace('02:fc:00:00:00:01', `02:fc:00:00:00:${n.padStart(2, '0')}`)
+        .replace('vm-loopback-snmpd', `switch-${n}`)
+        .replace(/<PROCESSNUMBER>\d+</, `<PROCESSNUMBER>${pid}<`)
+        .replace(/<DEVICEID>[^<]+</, `<DEVICEID>${deviceId}<`);
+      assert.ok(text.includes(`<IP>${ip}</IP>`) && text.includes(`<PROCESSNUMBER>${pid}<`), 'the capture still has the fields replaced');
+      return text;
+    };
+    const credentials = [
+      { name: 'lan', version: 'v2c', community: 'pub-lan' },
+      { name: 'core', version: 'v3', user: 'vigie', level: 'authPriv', authProtocol: 'sha', authKey: 'authkey12', privProtocol: 'aes', privKey: 'privkey12' },
+      { name: 'old', version: 'v3', user: 'ops', level: 'authPriv', authProtocol: 'md5', authKey: 'authkey34', privProtocol: 'des', privKey: 'privkey34' },
+    ];
+    const configWith = (url: string, creds: unknown[]) => configSchema.parse({
+      db: { url },
+      snmp: {
+        credentials: creds,
+        agentTasks: [
+          { name: 'paris', agents: ['paris-*'], discover: ['10.1.0.0/24'], inventory: ['10.1.0.1', '10.1.0.2', '10.1.0.3'] },
+          // same agent, same address, its own memory
+          { name: 'paris-core', agents: ['paris-*'], inventory: ['10.1.0.2'] },
+        ],
+      },
+    });
+
+    test('AUTHSNMP=2 for 10.1.0.2 → AUTHSNMP_ID 2 and both AUTHENTICATION elements; removed, unusable or unknown sets fall back; tasks apart; upserted', async () => {
+      const tdb = await createTestDb(dialect);
+      try {
+        const config = configWith(tdb.url, credentials);
+        const deps = { db: tdb.db, config, ingestor: new Ingestor(tdb.db, config) };
+        const report = async (pid: number, ip: string, auth: number, deviceId = agentId) => {
+          const { tree } = parseOcsMessage(discovery(pid, ip, auth, deviceId), limitsOf(config.agents));
+          assert.deepEqual([...answeredIds(tree)], [[ip, auth]]);
+          const receipt = { receivedAt: new Date().toISOString(), remoteAddress: '10.1.0.250', userAgent: 'FusionInventory-Agent_v2.6-3', protocol: 'ocs' as const, query: 'NETDISCOVERY', contentType: 'application/x-compress-zlib', encoding: null, sizeBytes: 1, inflatedBytes: null, sha256: 'x', deviceId, payload: null };
+          return storeReported(deps, { query: 'NETDISCOVERY', tree, agentDeviceId: deviceId, receipt });
+        };
+        const prolog = (c = config) => prologOptions({ db: tdb.db, config: c }, agentId);
+
+        // nothing reported yet: the first set for every device, and only it
+        assert.deepEqual(snmpQuery(await prolog(), inventoryPid(0)), { devices: { '10.1.0.1': 1, '10.1.0.2': 1, '10.1.0.3': 1 }, auths: [1] });
+
+        const first = await report(discoveryPid(0), '10.1.0.2', 2);
+        assert.deepEqual(first.answered, [{ address: '10.1.0.2', credential: 'core' }]);
+        assert.equal(first.stored.length, 1, 'the device itself is stored as before');
+        assert.deepEqual((await report(discoveryPid(0), '10.1.0.3', 3)).answered, [{ address: '10.1.0.3', credential: 'old' }]);
+        assert.deepEqual((await report(discoveryPid(0), '10.1.0.4', 9)).answered, [], 'an ID the reply never sent is not kept');
+
+        let xml = await prolog();
+        assert.deepEqual(snmpQuery(xml, inventoryPid(0)), { devices: { '10.1.0.1': 1, '10.1.0.2': 2, '10.1.0.3': 3 }, auths: [1, 2, 3] });
+        assert.deepEqual(snmpQuery(xml, inventoryPid(1)), { devices: { '10.1.0.2': 1 }, auths: [1] }, "another task's discovery does not leak");
+        assert.match(xml, /<DEVICE ID="2" IP="10.1.0.2" AUTHSNMP_ID="2"\/>.*<AUTHENTICATION ID="1" VERSION="2c" COMMUNITY="pub-lan"\/><AUTHENTICATION ID="2" VERSION="3" USERNAME="vigie" /);
+
+        // the agent's own reader of the reply: NetInventory looks the device's credential up by AUTHSNMP_ID
+        if (existsSync(`${FUSION_LIB}/FusionInventory/Agent/XML/Response.pm`)) {
+          const perl = `use lib "${FUSION_LIB}"; use FusionInventory::Agent::XML::Response; use JSON::PP; local $/;
+            my $r = FusionInventory::Agent::XML::Response->new(content => <STDIN>); my ($q) = grep { $_->{PARAM}[0]{PID} == ${inventoryPid(0)} } $r->getOptionsInfoByName('SNMPQUERY');
+            my %c = map { $_->{ID} => $_ } @{$q->{AUTHENTICATION}}; print JSON::PP->new->canonical->encode({ map { $_->{IP} => $c{$_->{AUTHSNMP_ID}}{USERNAME} // $c{$_->{AUTHSNMP_ID}}{COMMUNITY} } @{$q->{DEVICE}} });`;
+          const read = JSON.parse(execFileSync('perl', ['-e', perl], { input: `<?xml version="1.0" encoding="UTF-8"?><REPLY>${xml}<RESPONSE>SEND</RESPONSE></REPLY>` }).toString()) as Record<string, string>;
+          assert.deepEqual(read, { '10.1.0.1': 'pub-lan', '10.1.0.2': 'vigie', '10.1.0.3': 'ops' });
+        }
+
+        // the names are kept, not the positions: "core" gone, "old" moves to ID 2 and follows
+        xml = await prolog(configWith(tdb.url, [credentials[0], credentials[2]]));
+        assert.deepEqual(snmpQuery(xml, inventoryPid(0)), { devices: { '10.1.0.1': 1, '10.1.0.2': 1, '10.1.0.3': 2 }, auths: [1, 2] });
+        assert.match(xml, /<AUTHENTICATION ID="2" VERSION="3" USERNAME="ops" /);
+        // "core" now unusable by the agent (SHA-256): left out, so its devices fall back to the first set
+        xml = await prolog(configWith(tdb.url, [credentials[0], { ...credentials[1], authProtocol: 'sha256' }, credentials[2]]));
+        assert.deepEqual(snmpQuery(xml, inventoryPid(0)), { devices: { '10.1.0.1': 1, '10.1.0.2': 1, '10.1.0.3': 3 }, auths: [1, 3] });
+
+        // a later report (another agent of the task) replaces the row: one per task and address
+        assert.deepEqual((await report(discoveryPid(0), '10.1.0.2', 1, 'paris-pc2-2026-11-29-08-00-00')).answered, [{ address: '10.1.0.2', credential: 'lan' }]);
+        assert.deepEqual(snmpQuery(await prolog(), inventoryPid(0)).devices, { '10.1.0.1': 1, '10.1.0.2': 1, '10.1.0.3': 3 });
+        const rows = await tdb.db.kysely.selectFrom('snmp_agent_credentials').selectAll().orderBy('address').execute();
+        assert.deepEqual(rows.map((r) => [r.task, r.address, r.credential, r.reported_by]), [
+          ['paris', '10.1.0.2', 'lan', 'paris-pc2-2026-11-29-08-00-00'],
+          ['paris', '10.1.0.3', 'old', agentId],
+        ]);
+        assert.doesNotMatch(JSON.stringify(rows), /pub-lan|authkey|privkey/, 'names only, never secrets');
+      } finally {
+        await tdb.drop();
+      }
+    });
+  });
+}

@@ -3,6 +3,9 @@
  * - Tasks out: the OCS PROLOG reply carries OPTION NETDISCOVERY (RANGEIP + AUTHENTICATION, every credential tried in
  *   order) and OPTION SNMPQUERY (DEVICE + the AUTHENTICATION it names) as FusionInventory::Agent::Task::NetDiscovery /
  *   NetInventory 2.6 read them (XML::TreePP, attributes and child elements alike; shared/corpus/agents/protocol.md §3).
+ *   AUTHENTICATION IDs are positions in the task's credential list (`credentialsFor`). NetInventory uses the one
+ *   AUTHSNMP_ID of each DEVICE, so the set that answered a NETDISCOVERY (its DEVICE's AUTHSNMP) is kept by name per
+ *   task and address (table snmp_agent_credentials) and named by the next SNMPQUERY.
  *   Config `snmp.agentTasks` decides which agents (by host name) get which ranges; only an agent whose DEVICEID is
  *   a known, not blocked asset gets any, since the reply carries SNMP secrets.
  * - Devices in: SNMPQUERY / NETDISCOVERY messages are read by from-agent.ts, GLPI Agent's JSON netinventory messages
@@ -11,12 +14,13 @@
  *   A discovery report of a device already known only touches it: discovery knows less than an inventory (no
  *   firmware, ports or modules), and overwriting would make the asset flap between the two every cycle.
  */
+import { isIP } from 'node:net';
 import type { VigieConfig } from '../config/schema.js';
 import type { Db } from '../db/index.js';
 import { findAssetByIdentity, type ReceiptDraft } from '../db/repositories/inventory.js';
 import { identityKeys } from '../inventory/identity.js';
 import type { Ingestor } from '../inventory/ingest.js';
-import type { XmlValue } from '../inventory/formats/xml.js';
+import { asList, asText, type XmlValue } from '../inventory/formats/xml.js';
 import { ipv4Range, type SnmpConfig } from './config.js';
 import { fingerprints } from './fingerprint/load.js';
 import { fromFusionMessage, type ReportedDevices } from './from-agent.js';
@@ -95,10 +99,10 @@ export async function prologOptions(deps: AgentTaskDeps, deviceId: string, probl
       problems.push(`agent task ${task.name}: ${(e as Error).message}`);
       continue;
     }
-    const auths: string[] = [];
+    const auths: { id: number; name: string; xml: string }[] = [];
     creds.forEach((c, k) => {
       const a = authentication(k + 1, c);
-      if ('xml' in a) auths.push(a.xml);
+      if ('xml' in a) auths.push({ id: k + 1, name: credentialLabel(c), xml: a.xml });
       else problems.push(`agent task ${task.name}: credential set ${credentialLabel(c)} left out: ${a.unusable}`);
     });
     if (!auths.length) {
@@ -112,15 +116,81 @@ export async function prologOptions(deps: AgentTaskDeps, deviceId: string, probl
         const r = ipv4Range(spec)!; // validated by the config schema
         return element('RANGEIP', { ID: k + 1, IPSTART: r.start, IPEND: r.end, ENTITY: 0, PORT: sendPort });
       });
-      out.push(`<OPTION><NAME>NETDISCOVERY</NAME>${element('PARAM', { THREADS_DISCOVERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: discoveryPid(index) })}${ranges.join('')}${auths.join('')}</OPTION>`);
+      out.push(`<OPTION><NAME>NETDISCOVERY</NAME>${element('PARAM', { THREADS_DISCOVERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: discoveryPid(index) })}${ranges.join('')}${auths.map((a) => a.xml).join('')}</OPTION>`);
     }
     if (task.inventory.length) {
-      // NetInventory reads one credential per device (AUTHSNMP_ID), it does not try them in turn: the first set
-      const devices = task.inventory.map((ip, k) => element('DEVICE', { ID: k + 1, IP: ip.trim(), PORT: sendPort, AUTHSNMP_ID: 1 }));
-      out.push(`<OPTION><NAME>SNMPQUERY</NAME>${element('PARAM', { THREADS_QUERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: inventoryPid(index) })}${devices.join('')}${auths[0]}</OPTION>`);
+      // NetInventory reads one credential per device (AUTHSNMP_ID), it does not try them in turn: the set that
+      // answered this task's discovery of the address, else (none known, or gone from the list, or unusable) the first
+      const addresses = task.inventory.map((ip) => ip.trim());
+      const worked = await answeredCredentials(deps.db, task.name, addresses);
+      const named = new Set<number>();
+      const devices = addresses.map((ip, k) => {
+        const auth = auths.find((a) => a.name === worked.get(ip)) ?? auths[0]!;
+        named.add(auth.id);
+        return element('DEVICE', { ID: k + 1, IP: ip, PORT: sendPort, AUTHSNMP_ID: auth.id });
+      });
+      const sent = auths.filter((a) => named.has(a.id)).map((a) => a.xml);
+      out.push(`<OPTION><NAME>SNMPQUERY</NAME>${element('PARAM', { THREADS_QUERY: task.threads, TIMEOUT: task.timeoutSeconds, PID: inventoryPid(index) })}${devices.join('')}${sent.join('')}</OPTION>`);
     }
   }
   return out.join('');
+}
+
+/** Addresses → credential set name that answered there for this task (snmp_agent_credentials), for `addresses` only. */
+async function answeredCredentials(db: Db, task: string, addresses: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let k = 0; k < addresses.length; k += 500) {
+    const rows = await db.kysely.selectFrom('snmp_agent_credentials').select(['address', 'credential']).where('task', '=', task).where('address', 'in', addresses.slice(k, k + 500)).execute();
+    for (const r of rows) out.set(r.address, r.credential);
+  }
+  return out;
+}
+
+/**
+ * The AUTHSNMP of each SNMP responder in a NETDISCOVERY message (FusionInventory NetDiscovery.pm sets it to the ID of
+ * the AUTHENTICATION that answered), by the address the agent scanned (DEVICE/IP). from-agent.ts does not carry it.
+ */
+export function answeredIds(tree: XmlValue): Map<string, number> {
+  const field = (v: XmlValue | undefined, key: string): XmlValue | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? v[key] : undefined);
+  const out = new Map<string, number>();
+  for (const d of asList(field(field(tree, 'content'), 'device'))) {
+    const id = Number(asText(field(d, 'authsnmp')).trim());
+    const ip = asText(field(d, 'ip')).trim();
+    if (Number.isSafeInteger(id) && id > 0 && isIP(ip)) out.set(ip, id);
+  }
+  return out;
+}
+
+/**
+ * Keeps, per task and address, the name of the credential set a NETDISCOVERY report says answered. The ID is resolved
+ * against the task's list as the PROLOG reply built it; an ID the reply could not have sent (out of the list, or an
+ * unusable set) is ignored. Upserted (several nodes may share PostgreSQL), in address order so that two nodes writing
+ * overlapping rows at once take their locks in the same order.
+ */
+async function rememberAnswered(deps: AgentTaskDeps, task: AgentTask, tree: XmlValue, reportedBy: string): Promise<{ address: string; credential: string }[]> {
+  const ids = answeredIds(tree);
+  if (!ids.size) return [];
+  let creds: SnmpCredential[];
+  try {
+    creds = await credentialsFor(deps, task.credentials);
+  } catch {
+    return []; // unknown set names: the PROLOG reply carried no task, so there is nothing to resolve against
+  }
+  const seenAt = new Date().toISOString();
+  const rows = [...ids]
+    .flatMap(([address, id]) => {
+      const c = creds[id - 1];
+      return c && 'xml' in authentication(id, c) ? [{ task: task.name, address, credential: credentialLabel(c), reported_by: reportedBy, seen_at: seenAt }] : [];
+    })
+    .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  for (let k = 0; k < rows.length; k += 500) {
+    await deps.db.kysely
+      .insertInto('snmp_agent_credentials')
+      .values(rows.slice(k, k + 500))
+      .onConflict((oc) => oc.columns(['task', 'address']).doUpdateSet((eb) => ({ credential: eb.ref('excluded.credential'), reported_by: eb.ref('excluded.reported_by'), seen_at: eb.ref('excluded.seen_at') })))
+      .execute();
+  }
+  return rows.map((r) => ({ address: r.address, credential: r.credential }));
 }
 
 export interface ReportSummary {
@@ -128,6 +198,8 @@ export interface ReportSummary {
   /** NETDISCOVERY reports of devices already known: touched only. */
   seen: { assetId: number; address: string | null }[];
   notStored: string[];
+  /** NETDISCOVERY: the credential set (name) each SNMP responder answered, kept for the task's next SNMPQUERY. */
+  answered: { address: string; credential: string }[];
 }
 
 /**
@@ -160,10 +232,12 @@ export async function storeReported(
   deps: AgentTaskDeps & { ingestor: Ingestor },
   args: ReportedMessage & { agentDeviceId: string; receipt: ReceiptDraft },
 ): Promise<ReportSummary> {
-  const summary: ReportSummary = { stored: [], seen: [], notStored: [] };
+  const summary: ReportSummary = { stored: [], seen: [], notStored: [], answered: [] };
   const { devices, notStored } = 'tree' in args ? await fromFusionMessage(args.tree, fingerprints()) : args.reported;
   summary.notStored.push(...notStored);
-  const port = taskOf(deps, args)?.port ?? deps.config.snmp.port;
+  const task = taskOf(deps, args);
+  if (task && args.query === 'NETDISCOVERY' && 'tree' in args) summary.answered = await rememberAnswered(deps, task, args.tree, args.agentDeviceId);
+  const port = task?.port ?? deps.config.snmp.port;
   const ua = args.receipt.userAgent ?? 'unknown agent';
   const agentVersion = /_v([\w.-]+)$/.exec(ua)?.[1] ?? null;
   const name = SOURCE_NAMES[args.query];

@@ -1,10 +1,12 @@
 /**
  * FusionInventory network tasks end to end: the real Debian `fusioninventory-agent` (with
- * fusioninventory-agent-task-network) reports to a live `vigie server` on 127.0.0.1; snmpsim serves two recordings
+ * fusioninventory-agent-task-network) reports to a live `vigie server` on 127.0.0.1; snmpsim serves three recordings
  * of ../shared/corpus/snmp/dev on 127.0.0.1 (community = recording name). Vigie's PROLOG reply hands the agent its
  * NETDISCOVERY and SNMPQUERY tasks from `snmp.agentTasks` (only once the agent is a known asset); the devices the
  * agent reports are stored like Vigie's own scan results and read back through the API, where vendor, OS, version,
- * model and serial must match expected.json. Every dialect; loopback only.
+ * model and serial must match expected.json. One device answers only a task's second credential set: its discovery
+ * says so (AUTHSNMP=2), and the next run's SNMPQUERY names that set, so NetInventory reads it. Every dialect;
+ * loopback only.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -30,6 +32,8 @@ const skip = skipUnless(
 );
 /** Two devices of different vendors: IOS-XE (model/serial from the chassis component), Junos (model from sysDescr). */
 const RECORDINGS = ['iosxe_isr4321', 'junos_qfx5100'];
+/** Served under a community only the second credential set of task lab-second knows (its first one nobody serves). */
+const SECOND = 'arista_eos_vrf';
 /** The agent's host name as its DEVICEID will carry it (FusionInventory: the short host name). */
 const HOST = hostname().split('.')[0]!.toLowerCase();
 
@@ -42,7 +46,7 @@ let data = '';
 before(async () => {
   if (skip) return;
   data = mkdtempSync(join(tmpdir(), 'vigie-fusion-net-'));
-  for (const r of RECORDINGS) symlinkSync(`${SNMP_DEV}${r}.snmprec`, join(data, `${r}.snmprec`));
+  for (const r of [...RECORDINGS, SECOND]) symlinkSync(`${SNMP_DEV}${r}.snmprec`, join(data, `${r}.snmprec`));
   sim = await startSnmpsim(data);
 });
 after(async () => {
@@ -73,10 +77,12 @@ for (const dialect of testDialects()) {
         identity: { order: ['agentId', 'deviceId', 'uuid', 'serial', 'macs'] },
         snmp: {
           allowedTargets: ['127.0.0.0/8'],
-          credentials: RECORDINGS.map((r) => ({ name: r, version: 'v2c', community: r })),
+          credentials: [...RECORDINGS, SECOND].map((r) => ({ name: r, version: 'v2c', community: r })).concat({ name: 'unanswered', version: 'v2c', community: 'served-nowhere' }),
           agentTasks: [
             { name: 'lab-isr', agents: [HOST], discover: ['127.0.0.1-127.0.0.1'], inventory: ['127.0.0.1'], credentials: ['iosxe_isr4321'], port: sim!.port, threads: 1, timeoutSeconds: 5 },
             { name: 'lab-qfx', agents: [`${HOST.slice(0, 1)}*`], inventory: ['127.0.0.1'], credentials: ['junos_qfx5100'], port: sim!.port, threads: 1, timeoutSeconds: 5 },
+            // the first set gets no answer: discovery finds the device with the second, inventory must use it too
+            { name: 'lab-second', agents: [HOST], discover: ['127.0.0.1-127.0.0.1'], inventory: ['127.0.0.1'], credentials: ['unanswered', SECOND], port: sim!.port, threads: 1, timeoutSeconds: 1 },
             // another agent's task: never sent to this one
             { name: 'elsewhere', agents: ['branch-*'], inventory: ['127.0.0.9'], credentials: ['iosxe_isr4321'], port: sim!.port },
           ],
@@ -115,12 +121,13 @@ for (const dialect of testDialects()) {
 
       assets = (await api<Page<Asset>>('/assets?limit=100')).items;
       const devices = assets.filter((a) => a.deviceId !== agentDeviceId);
-      assert.equal(devices.length, 2, `two devices stored: ${JSON.stringify(devices)}`);
+      assert.equal(devices.length, 3, `three devices stored: ${JSON.stringify(devices)}`);
       const expected = loadExpected();
-      const serials: Record<string, string> = { iosxe_isr4321: 'FDO2249A154', junos_qfx5100: 'TA3716123456' };
-      for (const rec of RECORDINGS) {
-        const a = devices.find((d) => d.serial === serials[rec]);
-        assert.ok(a, `${rec}: a device with serial ${serials[rec]} (${JSON.stringify(devices.map((d) => d.serial))})`);
+      const serials: Record<string, string> = { iosxe_isr4321: 'FDO2249A154', junos_qfx5100: 'TA3716123456', [SECOND]: expected[SECOND]!.serial! };
+      /** The device's asset, inventoried by the agent's SNMPQUERY, against expected.json. */
+      const inventoried = async (rec: string, among: Asset[]): Promise<Asset> => {
+        const a = among.find((d) => d.serial === serials[rec]);
+        assert.ok(a, `${rec}: a device with serial ${serials[rec]} (${JSON.stringify(among.map((d) => d.serial))})`);
         const detail = await api<{ sections: Record<string, unknown> }>(`/assets/${a.id}`);
         const snmp = (detail.sections.snmp as { osId: string | null; reportedBy?: string }[])[0]!;
         const found = { vendor: a.vendor, osId: snmp.osId, version: a.os.version, rawVersion: a.os.version, model: a.model, serial: a.serial };
@@ -136,22 +143,41 @@ for (const dialect of testDialects()) {
         // the firmware is a software row the matcher reads, with the definition's CPE
         const sw = (await api<Page<{ name: string; version: string | null; origin: string; extra: Record<string, string> }>>(`/assets/${a.id}/software?limit=10`)).items;
         assert.ok(sw.some((s) => s.origin === 'os' && s.version === a.os.version && s.extra.cpe?.includes(a.os.version!.toLowerCase())), `${rec}: OS row with CPE ${JSON.stringify(sw)}`);
-      }
+        return a;
+      };
+      const [isr, qfx] = [await inventoried('iosxe_isr4321', devices), await inventoried('junos_qfx5100', devices)];
       // the discovery found the ISR first (created it), the inventory then completed the same asset
-      const isr = devices.find((d) => d.serial === 'FDO2249A154')!;
       const isrReceipts = (await api<Page<Receipt>>(`/receipts?assetId=${isr.id}&limit=50`)).items;
       assert.ok(isrReceipts.some((r) => r.query === 'NETDISCOVERY' && r.outcome === 'accepted'), 'NETDISCOVERY stored the ISR');
+      // the third device answered lab-second's discovery with its second set only; this run's SNMPQUERY (sent before
+      // that discovery) named the first set, so NetInventory got no answer: discovered, not inventoried yet
+      const second = devices.find((d) => d.id !== isr.id && d.id !== qfx.id)!;
+      const secondReceipts = async () => (await api<Page<Receipt>>(`/receipts?assetId=${second.id}&limit=50`)).items.map((r) => `${r.query}:${r.outcome}`);
+      const secondModules = async () => ((await api<{ sections: { modules?: { class: string; serial: string | null }[] } }>(`/assets/${second.id}`)).sections.modules ?? []);
+      assert.deepEqual(await secondReceipts(), ['NETDISCOVERY:accepted'], `${SECOND}: discovery only after the first run with tasks`);
+      assert.deepEqual(await secondModules(), [], 'a discovery reports no components');
+      const answered = await tdb.db.kysely.selectFrom('snmp_agent_credentials').select(['task', 'address', 'credential', 'reported_by']).orderBy('task').execute();
+      assert.deepEqual(answered, [
+        { task: 'lab-isr', address: '127.0.0.1', credential: 'iosxe_isr4321', reported_by: agentDeviceId },
+        { task: 'lab-second', address: '127.0.0.1', credential: SECOND, reported_by: agentDeviceId },
+      ], 'the set each discovery says answered, per task');
       const all = (await api<Page<Receipt>>('/receipts?limit=200')).items;
       assert.deepEqual(all.filter((r) => r.outcome === 'rejected'), [], 'no rejected message');
-      console.log(`agent network tasks (${dialect}): 2 devices in ${seconds.toFixed(1)} s of agent run`);
+      console.log(`agent network tasks (${dialect}): 3 devices in ${seconds.toFixed(1)} s of agent run`);
 
-      // a third run changes nothing on the devices: the discovery of a known device only touches it
+      // a third run: the SNMPQUERY of lab-second names the set its discovery found (AUTHSNMP_ID 2), so the device is
+      // inventoried in full on the asset its discovery created; the other two change nothing (a discovery of a known
+      // device only touches it)
       const changesOf = async (id: number) => (await api<Page<{ kind: string }>>(`/assets/${id}/changes?limit=500`)).items.map((c) => c.kind);
-      const before = new Map(await Promise.all(devices.map(async (d) => [d.id, await changesOf(d.id)] as const)));
+      const before = new Map(await Promise.all([isr, qfx].map(async (d) => [d.id, await changesOf(d.id)] as const)));
       await agent(['--tasks=netdiscovery,netinventory']);
       const again = (await api<Page<Asset>>('/assets?limit=100')).items.filter((a) => a.deviceId !== agentDeviceId);
       assert.deepEqual(again.map((a) => a.id).sort(), devices.map((a) => a.id).sort());
-      for (const d of again) assert.deepEqual(await changesOf(d.id), before.get(d.id), `no change recorded on ${d.serial} by an identical run`);
+      for (const d of [isr, qfx]) assert.deepEqual(await changesOf(d.id), before.get(d.id), `no change recorded on ${d.serial} by an identical run`);
+      assert.equal((await inventoried(SECOND, again)).id, second.id, `${SECOND}: inventoried on the asset its discovery created`);
+      assert.ok((await secondReceipts()).includes('SNMPQUERY:accepted'));
+      const modules = await secondModules();
+      assert.ok(modules.some((m) => m.class === 'chassis' && m.serial === serials[SECOND]), `${SECOND}: the inventory brings its components (ENTITY-MIB), chassis first: ${JSON.stringify(modules.slice(0, 2))}`);
     });
   });
 }

@@ -18,6 +18,7 @@ import * as findingsRematch from './202611291800-findings-rematch.js';
 import * as softwareItemsNoFk from './202611291900-software-items-no-fk.js';
 import * as softwareHolders from './202611292000-software-holders.js';
 import * as holdersFillfactor from './202612071500-holders-fillfactor.js';
+import * as snmpAgentCredentials from './202612072300-snmp-agent-credentials.js';
 
 const migrations: Record<string, Migration> = {
   '202611290300-create-inventory': createInventory,
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '202611291900-software-items-no-fk': softwareItemsNoFk,
   '202611292000-software-holders': softwareHolders,
   '202612071500-holders-fillfactor': holdersFillfactor,
+  '202612072300-snmp-agent-credentials': snmpAgentCredentials,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
