@@ -53,6 +53,30 @@ describe('vigie CLI', { skip: skipUnless(hasShared, '../shared corpus not presen
     assert.doesNotMatch(again.stdout, /[1-9]\d* change\(s\)/, 'same payload, same parser: no change');
   });
 
+  test('import of network task reports: one SNMP device asset per device, never the agent that sent them', async () => {
+    const examples = join(SHARED, 'corpus/glpi/examples');
+    // Two devices reported by the same GLPI agent (same deviceid), as its netinventory task sends them.
+    const first = JSON.parse(readFileSync(join(examples, 'networkequipment_2.json'), 'utf8')) as { deviceid: string };
+    const second = { ...(JSON.parse(readFileSync(join(examples, 'networkequipment_3.json'), 'utf8')) as object), deviceid: first.deviceid };
+    const secondFile = join(dir, 'netinventory-2.json');
+    writeFileSync(secondFile, JSON.stringify(second));
+    const snmpquery = join(SHARED, 'corpus/agents/exchanges/fusion-netdiscovery-snmpquery/003-req.xml.gz');
+    const res = await vigie('import', '--json', join(examples, 'networkequipment_2.json'), secondFile, snmpquery);
+    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; query: string; stored: { assetId: number; created: boolean; osId: string | null }[] });
+    assert.deepEqual(lines.map((l) => [l.ok, l.query, l.stored.length]), [[true, 'NETINVENTORY', 1], [true, 'NETINVENTORY', 1], [true, 'SNMPQUERY', 1]], res.stdout);
+    const ids = lines.map((l) => l.stored[0]!.assetId);
+    assert.equal(new Set(ids).size, 3, 'each device its own asset');
+    assert.deepEqual(lines.map((l) => l.stored[0]!.osId).slice(0, 2), ['ios', 'procurve'], 'fingerprinted from what the agent reported');
+    // Imported again: the same assets, updated.
+    const again = await vigie('import', '--json', secondFile);
+    const line = JSON.parse(again.stdout) as { stored: { assetId: number; created: boolean }[] };
+    assert.deepEqual(line.stored.map((d) => [d.assetId, d.created]), [[ids[1], false]]);
+    // A report without a device is refused with its reason.
+    const empty = join(dir, 'netinventory-empty.json');
+    writeFileSync(empty, JSON.stringify({ action: 'netinventory', deviceid: first.deviceid, content: {} }));
+    await assert.rejects(vigie('import', empty), (e: { code: number; stdout: string }) => e.code === 1 && /INVENTORY_MALFORMED.*network_device/.test(e.stdout));
+  });
+
   test('a bad file is rejected with its reason and exit code 1', async () => {
     const bad = join(dir, 'bad.xml');
     writeFileSync(bad, '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><REQUEST><QUERY>INVENTORY</QUERY></REQUEST>');
