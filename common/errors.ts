@@ -36,6 +36,7 @@ export const errorCatalog = {
   KB_RULE_INVALID: { httpStatus: 422, summary: 'one affected-product entry of a KB record has no usable CPE (counted, the rest of the record is kept)' },
   KB_VERSION_UNCOMPARABLE: { httpStatus: 422, summary: 'a KB record gives affected versions only as source-control commit ranges (git), which cannot be ordered against installed versions; no rule is stored for them' },
   KB_RECORD_UNSUPPORTED: { httpStatus: 422, summary: 'a record in a CIRCL answer is in a format the KB does not import (GHSA/PySec OSV, CSAF)' },
+  KB_SELECTION_INVALID: { httpStatus: 400, summary: 'a KB command names a source or stored input that does not exist (the message lists the known ones); nothing was done' },
   KB_INPUT_INVALID: { httpStatus: 400, summary: 'a whole KB input is unreadable (truncated gzip, broken JSON around the records); the import goes on with the next' },
   IMPORT_FAILED: { httpStatus: 400, summary: 'a file given to vigie import could not be ingested' },
   CHANNEL_DELIVERY_FAILED: { httpStatus: 502, summary: 'an alert channel (SMTP, webhook, syslog) did not accept a message' },

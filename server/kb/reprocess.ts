@@ -12,6 +12,7 @@
  * - problems are not appended a second time.
  */
 import { sql, type Transaction } from 'kysely';
+import { VigieError } from '../../common/errors.js';
 import type { Db } from '../db/index.js';
 import type { Database } from '../db/types.js';
 import { parseAndWrite, recordInputProblem } from './import.js';
@@ -64,7 +65,11 @@ export interface ReprocessReport {
 }
 
 /** A selection that names nothing stored or no importer: a usage error, nothing was done. */
-export class ReprocessSelectionError extends Error {}
+export class ReprocessSelectionError extends VigieError {
+  constructor(message: string) {
+    super('KB_SELECTION_INVALID', message);
+  }
+}
 
 interface RawRow {
   id: number;
