@@ -95,7 +95,7 @@ export async function handleOcs(ctx: AgentContext, req: FastifyRequest, reply: F
       const parsed = parseOcsMessage(decodeBody(bodyOf(req), ctx.config.agents.maxInflatedBytes).text, limitsOf(ctx.config.agents));
       const res = await storeReported(ctx, { tree: parsed.tree, query: msg.query, agentDeviceId: deviceId, receipt });
       if (!res.stored.length && !res.seen.length) await ctx.ingestor.answered(receipt, (await assetStatus(ctx.db.kysely, deviceId))?.id ?? null);
-      if (res.stored.length || res.seen.length || res.notStored.length) req.log.info({ deviceId, query: msg.query, stored: res.stored, seen: res.seen, notStored: res.notStored }, 'agent network task report');
+      if (res.stored.length || res.seen.length || res.notStored.length || res.answered.length) req.log.info({ deviceId, query: msg.query, stored: res.stored, seen: res.seen, notStored: res.notStored, answered: res.answered }, 'agent network task report');
       return sendXml(reply, encoding, '<REPLY></REPLY>');
     }
     case 'SYSTEM':
