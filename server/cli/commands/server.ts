@@ -11,13 +11,11 @@ import { startOps } from '../../ops/server-start.js';
 /**
  * V8 lets a heap grow to up to ~4× what survived its last full collection before it collects again; under agent
  * load the server's live heap is ~45 MB and the parse worker's ~15 MB, and both grew to 3–4× that with garbage:
- * peak RSS 453–479 MB in `npm run bench -- ingest`. Twice the live size kept it at 358–368 MB, and the extra
- * full collections cost nothing measurable there (their marking is concurrent); 1.75× the live size, measured
- * alternately with 2× over four runs each: peak RSS 337–367 MB against 348–384, throughput the same within the
- * machine's drift (234–298 first inventories/s either way). Process-wide, so the parse
+ * peak RSS 453–479 MB in `npm run bench -- ingest`. Twice the live size keeps it at 358–368 MB, and the extra
+ * full collections cost nothing measurable there (their marking is concurrent). Process-wide, so the parse
  * workers started later have it too; V8 reads it at each collection, so setting it at start-up is enough.
  */
-const HEAP_GROWING_PERCENT = 75;
+const HEAP_GROWING_PERCENT = 100;
 
 export const serverCommand: CliCommand = {
   id: 'server',
