@@ -33,14 +33,14 @@ export class BatchWriter<P = undefined> {
   /**
    * @param windowMs how long the first job of an idle writer waits for company. better-sqlite3 is synchronous, so
    *   without a window a transaction would start and finish before other requests' jobs even reach the queue.
-   *   10 ms rather than 4: larger batches, fewer commits; under `npm run bench -- ingest` (C=16, 4 runs each,
-   *   alternated) 138–182 → 164–204 first inventories/s and 177–220 → 214–260 updates/s. An agent alone waits
-   *   6 ms more for its reply.
+   *   It was 10 ms, chosen on a slower machine (there, 4 → 10 ms gave 138–182 → 164–204 first inventories/s).
+   *   5 ms now: under `npm run bench -- ingest` (C=16, 5 runs each, alternated) first inventories 210–292 → 230–305/s,
+   *   updates 263–393 → 298–381/s, and peak RSS 378–406 → 330–377 MB: fewer inventories wait in memory for a commit.
    */
   constructor(
     private readonly db: Db,
     private readonly maxBatch = 64,
-    private readonly windowMs = db.dialect === 'sqlite' ? 10 : 0,
+    private readonly windowMs = db.dialect === 'sqlite' ? 5 : 0,
     private readonly part?: BatchPart<P>,
   ) {}
 
