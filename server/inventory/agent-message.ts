@@ -7,7 +7,7 @@
 import { VigieError, isVigieError, type ErrorCode } from '../../common/errors.js';
 import type { Inventory } from '../../common/inventory/model.js';
 import { decodeBodyParts, type BodyEncoding } from './decode.js';
-import { inventoryFromGlpiMessage, parseGlpiMessage } from './formats/glpi-json.js';
+import { inventoryFromGlpiMessage, itemtypeOf, parseGlpiMessage } from './formats/glpi-json.js';
 import { inventoryFromMessage, parseOcsMessage } from './formats/ocs-xml.js';
 import type { ParseLimits } from './formats/types.js';
 import type { XmlReuse } from './formats/xml.js';
@@ -76,7 +76,7 @@ export function readAgentMessage(body: Buffer, ctx: ReadContext, caches?: Worker
     const msg = parseGlpiMessage(decoded.parts.join(''), ctx.limits);
     const out: AgentMessage = { ...base, protocol: 'glpi', query: msg.action.toUpperCase(), deviceId: msg.deviceId };
     if (out.query === 'NETINVENTORY') {
-      out.netInventory = { content: msg.body.content, itemtype: typeof msg.body.itemtype === 'string' ? msg.body.itemtype.slice(0, 64) : null };
+      out.netInventory = { content: msg.body.content, itemtype: itemtypeOf(msg.body) };
     } else if (out.query === 'INVENTORY') {
       try {
         out.inventory = inventoryFromGlpiMessage(msg, parseCtx);

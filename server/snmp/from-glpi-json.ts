@@ -6,6 +6,7 @@
  * choices between the agent's values and the definition's are one code path. JSON numbers become the text the XML
  * would carry; a value of any other shape is left out, so no shape makes this throw.
  */
+import { VigieError } from '../../common/errors.js';
 import type { XmlObject, XmlValue } from '../inventory/formats/xml.js';
 import type { FingerprintData } from './fingerprint/load.js';
 import { fromFusionDevice, type ReportedDevices } from './from-agent.js';
@@ -92,4 +93,14 @@ export async function fromGlpiNetInventory(content: unknown, itemtype: string | 
     return { devices: [], notStored: ['expected content.network_device with a name, serial, mac or description, found none of them'] };
   }
   return { devices: [await fromFusionDevice(tree satisfies XmlValue, data)], notStored: [] };
+}
+
+/**
+ * The device of a netinventory message for storeReported, or a 400 with the reason when none can be read (HTTP
+ * handler and `vigie import` alike). `where` is appended to the message, e.g. " (device <deviceid>)".
+ */
+export async function reportedNetInventory(content: unknown, itemtype: string | null, data: FingerprintData, where = ''): Promise<ReportedDevices> {
+  const reported = await fromGlpiNetInventory(content, itemtype, data);
+  if (!reported.devices.length) throw new VigieError('INVENTORY_MALFORMED', `netinventory rejected: ${reported.notStored.join('; ')}${where}`);
+  return reported;
 }

@@ -10,14 +10,14 @@ import { VigieError, isVigieError } from '../../../common/errors.js';
 import type { Inventory } from '../../../common/inventory/model.js';
 import { limitsOf } from '../../http/agents/exchange.js';
 import { decodeBody } from '../../inventory/decode.js';
-import { inventoryFromGlpiMessage, parseGlpiMessage } from '../../inventory/formats/glpi-json.js';
+import { inventoryFromGlpiMessage, itemtypeOf, parseGlpiMessage } from '../../inventory/formats/glpi-json.js';
 import { detectFormat } from '../../inventory/formats/index.js';
 import { inventoryFromMessage, parseOcsMessage } from '../../inventory/formats/ocs-xml.js';
 import type { ParseContext } from '../../inventory/formats/types.js';
 import { Ingestor } from '../../inventory/ingest.js';
 import { storeReported, type ReportedMessage } from '../../snmp/agent-tasks.js';
 import { fingerprints } from '../../snmp/fingerprint/load.js';
-import { fromGlpiNetInventory } from '../../snmp/from-glpi-json.js';
+import { reportedNetInventory } from '../../snmp/from-glpi-json.js';
 import { openContext } from '../context.js';
 import type { CliCommand } from '../types.js';
 
@@ -28,9 +28,7 @@ async function readMessage(text: string, ctx: ParseContext): Promise<ImportedMes
   if (detectFormat(text).id === 'glpi-json') {
     const msg = parseGlpiMessage(text, ctx.limits);
     if (msg.action !== 'netinventory') return { inventory: inventoryFromGlpiMessage(msg, ctx) };
-    const itemtype = typeof msg.body.itemtype === 'string' ? msg.body.itemtype.slice(0, 64) : null;
-    const reported = await fromGlpiNetInventory(msg.body.content, itemtype, fingerprints());
-    if (!reported.devices.length) throw new VigieError('INVENTORY_MALFORMED', `netinventory rejected: ${reported.notStored.join('; ')}`);
+    const reported = await reportedNetInventory(msg.body.content, itemtypeOf(msg.body), fingerprints());
     return { report: { query: 'NETINVENTORY', reported }, deviceId: needDeviceId(msg.deviceId, 'netinventory') };
   }
   const msg = parseOcsMessage(text, ctx.limits);

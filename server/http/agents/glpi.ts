@@ -11,7 +11,7 @@ import { encodeReply, type BodyEncoding } from '../../inventory/decode.js';
 import { deserializeError, type AgentMessage } from '../../inventory/agent-message.js';
 import { storeReported } from '../../snmp/agent-tasks.js';
 import { fingerprints } from '../../snmp/fingerprint/load.js';
-import { fromGlpiNetInventory } from '../../snmp/from-glpi-json.js';
+import { reportedNetInventory } from '../../snmp/from-glpi-json.js';
 import type { AgentContext } from './context.js';
 import { recordInBackground } from './exchange.js';
 
@@ -58,8 +58,7 @@ export async function handleGlpi(ctx: AgentContext, req: FastifyRequest, reply: 
       if (known?.status === 'blocked') {
         throw new VigieError('AGENT_UNAUTHORIZED', `netinventory refused: device ${deviceId} is blocked by an administrator`, { httpStatus: 403 });
       }
-      const reported = await fromGlpiNetInventory(msg.netInventory?.content, msg.netInventory?.itemtype ?? null, fingerprints());
-      if (!reported.devices.length) throw new VigieError('INVENTORY_MALFORMED', `netinventory rejected: ${reported.notStored.join('; ')} (device ${deviceId})`);
+      const reported = await reportedNetInventory(msg.netInventory?.content, msg.netInventory?.itemtype ?? null, fingerprints(), ` (device ${deviceId})`);
       const started = performance.now();
       const res = await storeReported(ctx, { query: 'NETINVENTORY', reported, agentDeviceId: deviceId, receipt });
       ctx.metrics.ingestSeconds.observe({ protocol: 'glpi' }, (performance.now() - started) / 1000);

@@ -65,6 +65,11 @@ export function parseGlpiMessage(text: string, limits: XmlLimits): GlpiMessage {
   return { action, deviceId: nonEmpty(body.deviceid), body };
 }
 
+/** A message's `itemtype` as kept beside a netinventory's content (bounded: it is only a label). */
+export function itemtypeOf(body: Record<string, unknown>): string | null {
+  return typeof body.itemtype === 'string' ? body.itemtype.slice(0, 64) : null;
+}
+
 /** GLPI handles a netinventory message (NetworkEquipment / Printer from the netinventory task) as an inventory. */
 const INVENTORY_ACTIONS = new Set(['inventory', 'netinventory']);
 
